@@ -1,0 +1,148 @@
+//! The typed contract between the Leptos UI and the Tauri shell.
+//!
+//! Each command is a zero-sized type implementing [`Command`]: its name (the Tauri command,
+//! `<noun>_<verb>`), its argument type and its output type. The UI calls `call::<C>(args)`;
+//! the shell's handler takes `args: C::Args` and returns `Result<C::Output, IpcError>`.
+//! Both sides compile against these types, so they cannot drift apart.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::text::Language;
+use crate::{Resource, ResourceId, ResourceKind, ResourceSummary};
+
+pub trait Command {
+    /// The Tauri command name.
+    const NAME: &'static str;
+    type Args: Serialize + DeserializeOwned;
+    type Output: Serialize + DeserializeOwned;
+}
+
+/// Every error that crosses the IPC boundary. The UI turns each kind into a message in the
+/// person's language; `detail` is for logs and support, not for display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum IpcError {
+    #[error("not found: {what}")]
+    NotFound { what: String },
+    #[error("invalid {field}: {problem}")]
+    Invalid { field: String, problem: String },
+    #[error("conflict: {detail}")]
+    Conflict { detail: String },
+    #[error("the Share Hub server cannot be reached")]
+    Offline,
+    #[error("sign-in needed")]
+    Unauthorized,
+    #[error("internal error: {detail}")]
+    Internal { detail: String },
+}
+
+/// Filters for the resource list. Empty filters list everything.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourceQuery {
+    #[serde(default)]
+    pub kind: Option<ResourceKind>,
+    /// Matches names, neighborhoods, districts and addresses in Korean and English.
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+/// Longest accepted search text, in characters.
+pub const MAX_QUERY_CHARS: usize = 100;
+
+impl ResourceQuery {
+    pub fn check(&self) -> Result<(), IpcError> {
+        if let Some(text) = &self.text {
+            if text.chars().count() > MAX_QUERY_CHARS {
+                return Err(IpcError::Invalid {
+                    field: "text".into(),
+                    problem: format!("must be at most {MAX_QUERY_CHARS} characters"),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+pub struct ResourceList;
+impl Command for ResourceList {
+    const NAME: &'static str = "resource_list";
+    type Args = ResourceQuery;
+    type Output = Vec<ResourceSummary>;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourceGetArgs {
+    pub id: ResourceId,
+}
+
+pub struct ResourceGet;
+impl Command for ResourceGet {
+    const NAME: &'static str = "resource_get";
+    type Args = ResourceGetArgs;
+    type Output = Resource;
+}
+
+/// The person's app settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub language: Language,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoArgs {}
+
+pub struct SettingsGet;
+impl Command for SettingsGet {
+    const NAME: &'static str = "settings_get";
+    type Args = NoArgs;
+    type Output = Settings;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsSetLanguageArgs {
+    pub language: Language,
+}
+
+pub struct SettingsSetLanguage;
+impl Command for SettingsSetLanguage {
+    const NAME: &'static str = "settings_set_language";
+    type Args = SettingsSetLanguageArgs;
+    type Output = Settings;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_tagged_by_kind() {
+        let json = serde_json::to_value(IpcError::Invalid {
+            field: "text".into(),
+            problem: "too long".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "invalid", "field": "text", "problem": "too long"})
+        );
+        let back: IpcError =
+            serde_json::from_value(serde_json::json!({"kind": "offline"})).unwrap();
+        assert_eq!(back, IpcError::Offline);
+    }
+
+    #[test]
+    fn long_query_is_invalid() {
+        let q = ResourceQuery {
+            kind: None,
+            text: Some("가".repeat(101)),
+        };
+        assert!(matches!(q.check(), Err(IpcError::Invalid { .. })));
+        assert!(ResourceQuery {
+            kind: None,
+            text: Some("망원".into())
+        }
+        .check()
+        .is_ok());
+    }
+}

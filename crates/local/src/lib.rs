@@ -1,0 +1,11 @@
+//! The device's replica of Share Hub data: a SQLite store (rusqlite, bundled SQLite) with
+//! append-only migrations and the queries the app needs.
+//!
+//! This crate never depends on tauri, leptos or axum: the Tauri shell calls it, and its
+//! tests open real SQLite files.
+
+mod error;
+pub mod store;
+
+pub use error::Error;
+pub use store::Store;

@@ -1,0 +1,202 @@
+//! Shared resources in the local store.
+
+use rusqlite::{params, OptionalExtension, Row};
+use sharehub_core::demo::DemoFile;
+use sharehub_core::ipc::ResourceQuery;
+use sharehub_core::resource::Visibility;
+use sharehub_core::{GeoPoint, LocalizedText, Resource, ResourceId, ResourceKind, ResourceSummary};
+
+use super::Store;
+use crate::error::{Error, Result};
+
+const SUMMARY_COLUMNS: &str = "id, kind, name_ko, name_en, district_ko, district_en, \
+     neighborhood_ko, neighborhood_en, lat, lon, pricing, capacity";
+
+const FULL_COLUMNS: &str = "id, kind, name_ko, name_en, district_ko, district_en, \
+     neighborhood_ko, neighborhood_en, lat, lon, pricing, capacity, \
+     description_ko, description_en, address_ko, address_en, owner_name_ko, owner_name_en, \
+     schedule, visibility";
+
+impl Store {
+    /// Lists resources matching `query`, ordered by Korean name.
+    pub fn list_resources(&self, query: &ResourceQuery) -> Result<Vec<ResourceSummary>> {
+        let pattern = query
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(like_pattern);
+        let kind = query.kind.map(ResourceKind::as_str);
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM resource
+             WHERE (?1 IS NULL OR kind = ?1)
+               AND (?2 IS NULL OR search_text LIKE ?2 ESCAPE '\\')
+             ORDER BY name_ko, id"
+        ))?;
+        let rows = stmt.query_map(params![kind, pattern], |row| Ok(read_summary(row)))?;
+        rows.map(|r| r?).collect()
+    }
+
+    pub fn get_resource(&self, id: ResourceId) -> Result<Resource> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {FULL_COLUMNS} FROM resource WHERE id = ?1"
+        ))?;
+        stmt.query_row([id.to_string()], |row| Ok(read_resource(row)))
+            .optional()?
+            .ok_or(Error::ResourceNotFound(id))?
+    }
+
+    pub fn count_resources(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM resource", [], |r| r.get(0))?)
+    }
+
+    /// Inserts or replaces resources, all in one transaction. Invalid resources are
+    /// refused before anything is written.
+    pub fn upsert_resources(&mut self, resources: &[Resource]) -> Result<()> {
+        for resource in resources {
+            if let Some(problem) = resource.problems().into_iter().next() {
+                return Err(Error::Invalid {
+                    field: problem.field,
+                    problem: problem.problem,
+                });
+            }
+        }
+        self.write(|tx| insert_all(tx, resources))
+    }
+
+    /// Seeds an empty store from the demo file; does nothing when resources exist.
+    /// Returns how many resources were added.
+    pub fn seed_if_empty(&mut self, demo: &DemoFile) -> Result<usize> {
+        self.write(|tx| {
+            let existing: u64 = tx.query_row("SELECT count(*) FROM resource", [], |r| r.get(0))?;
+            if existing > 0 {
+                return Ok(0);
+            }
+            insert_all(tx, &demo.resources)?;
+            Ok(demo.resources.len())
+        })
+    }
+}
+
+fn insert_all(tx: &rusqlite::Transaction<'_>, resources: &[Resource]) -> Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR REPLACE INTO resource (id, kind, name_ko, name_en, description_ko, description_en,
+             lat, lon, address_ko, address_en, district_ko, district_en, neighborhood_ko,
+             neighborhood_en, owner_name_ko, owner_name_en, pricing, capacity, schedule, visibility)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+    )?;
+    for r in resources {
+        let pricing = to_json(&r.pricing)?;
+        let schedule = r.schedule.as_ref().map(to_json).transpose()?;
+        let visibility = to_json(&r.visibility)?;
+        stmt.execute(params![
+            r.id.to_string(),
+            r.kind.as_str(),
+            r.name.ko,
+            r.name.en,
+            r.description.ko,
+            r.description.en,
+            r.location.lat,
+            r.location.lon,
+            r.address.ko,
+            r.address.en,
+            r.district.ko,
+            r.district.en,
+            r.neighborhood.ko,
+            r.neighborhood.en,
+            r.owner_name.ko,
+            r.owner_name.en,
+            pricing,
+            r.capacity,
+            schedule,
+            visibility,
+        ])?;
+    }
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Invalid {
+        field: "json".into(),
+        problem: e.to_string(),
+    })
+}
+
+/// `%text%` for LIKE, with `%`, `_` and `\` in the person's text matched literally.
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.to_ascii_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+fn corrupt(id: &str, detail: impl ToString) -> Error {
+    Error::CorruptRow {
+        id: id.to_owned(),
+        detail: detail.to_string(),
+    }
+}
+
+fn read_summary(row: &Row<'_>) -> Result<ResourceSummary> {
+    let id: String = row.get(0)?;
+    let kind: String = row.get(1)?;
+    let pricing: String = row.get(10)?;
+    Ok(ResourceSummary {
+        id: id.parse().map_err(|e| corrupt(&id, e))?,
+        kind: ResourceKind::parse(&kind)
+            .ok_or_else(|| corrupt(&id, format!("unknown kind {kind}")))?,
+        name: LocalizedText::new(row.get::<_, String>(2)?, row.get::<_, String>(3)?),
+        district: LocalizedText::new(row.get::<_, String>(4)?, row.get::<_, String>(5)?),
+        neighborhood: LocalizedText::new(row.get::<_, String>(6)?, row.get::<_, String>(7)?),
+        location: GeoPoint {
+            lat: row.get(8)?,
+            lon: row.get(9)?,
+        },
+        pricing: serde_json::from_str(&pricing).map_err(|e| corrupt(&id, e))?,
+        capacity: row.get(11)?,
+    })
+}
+
+fn read_resource(row: &Row<'_>) -> Result<Resource> {
+    let summary = read_summary(row)?;
+    let id = summary.id.to_string();
+    let schedule: Option<String> = row.get(18)?;
+    let visibility: String = row.get(19)?;
+    Ok(Resource {
+        id: summary.id,
+        kind: summary.kind,
+        name: summary.name,
+        description: LocalizedText::new(row.get::<_, String>(12)?, row.get::<_, String>(13)?),
+        location: summary.location,
+        address: LocalizedText::new(row.get::<_, String>(14)?, row.get::<_, String>(15)?),
+        district: summary.district,
+        neighborhood: summary.neighborhood,
+        owner_name: LocalizedText::new(row.get::<_, String>(16)?, row.get::<_, String>(17)?),
+        pricing: summary.pricing,
+        capacity: summary.capacity,
+        schedule: schedule
+            .map(|s| serde_json::from_str(&s))
+            .transpose()
+            .map_err(|e| corrupt(&id, e))?,
+        visibility: serde_json::from_str::<Visibility>(&visibility).map_err(|e| corrupt(&id, e))?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_pattern_escapes_wildcards() {
+        assert_eq!(like_pattern("Mang"), "%mang%");
+        assert_eq!(like_pattern("100%_\\"), "%100\\%\\_\\\\%");
+    }
+}
