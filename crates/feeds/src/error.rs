@@ -17,10 +17,7 @@ pub enum FeedError {
     },
     /// JSON, but not the document expected (no `data.stations`, `row` is not a list, …).
     #[error("{document} has the wrong shape: {detail}")]
-    WrongShape {
-        document: Document,
-        detail: String,
-    },
+    WrongShape { document: Document, detail: String },
     /// The Seoul Open Data API answered with an error code instead of data.
     #[error("Seoul Open Data API error code {code}: {message}")]
     SeoulApi { code: String, message: String },
@@ -57,10 +54,7 @@ impl FeedError {
 const BODY_START_CHARS: usize = 80;
 
 /// Parses a body as JSON, or says which document was not JSON and how it starts.
-pub(crate) fn parse_json(
-    document: Document,
-    body: &[u8],
-) -> Result<serde_json::Value, FeedError> {
+pub(crate) fn parse_json(document: Document, body: &[u8]) -> Result<serde_json::Value, FeedError> {
     serde_json::from_slice(body).map_err(|source| FeedError::NotJson {
         document,
         body_start: String::from_utf8_lossy(&body[..body.len().min(BODY_START_CHARS * 4)])
@@ -83,8 +77,14 @@ mod tests {
         )
         .unwrap_err();
         let message = error.to_string();
-        assert!(message.starts_with("station_status is not JSON ("), "{message}");
-        assert!(message.contains("\"<html><body>502 Bad Gateway"), "{message}");
+        assert!(
+            message.starts_with("station_status is not JSON ("),
+            "{message}"
+        );
+        assert!(
+            message.contains("\"<html><body>502 Bad Gateway"),
+            "{message}"
+        );
         assert!(error.is_retryable());
     }
 

@@ -51,7 +51,13 @@ fn read_gbfs_file<'a>(
         .and_then(Value::as_object)
         .ok_or_else(|| FeedError::wrong_shape(document, "no `data` object"))?;
     let header = FileHeader {
-        last_updated: header_field(document, top, "last_updated", lenient::read_instant, ignored),
+        last_updated: header_field(
+            document,
+            top,
+            "last_updated",
+            lenient::read_instant,
+            ignored,
+        ),
         ttl_seconds: header_field(document, top, "ttl", lenient::read_count, ignored),
         version: top
             .get("version")
@@ -89,10 +95,7 @@ fn file_field_problem(document: Document, field: &str, problem: FieldProblem) ->
 }
 
 /// The `data.stations` list of a station file.
-fn stations_list<'a>(
-    document: Document,
-    data: &'a Map<String, Value>,
-) -> Result<&'a [Value], FeedError> {
+fn stations_list(document: Document, data: &Map<String, Value>) -> Result<&[Value], FeedError> {
     match data.get("stations") {
         Some(Value::Array(stations)) => Ok(stations),
         Some(_) => Err(FeedError::wrong_shape(

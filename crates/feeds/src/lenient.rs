@@ -57,8 +57,8 @@ pub fn read_bool(value: &Value) -> Result<bool, InvalidValue> {
     match value {
         Value::Bool(flag) => Ok(*flag),
         Value::Number(number) => match number.as_f64() {
-            Some(n) if n == 0.0 => Ok(false),
-            Some(n) if n == 1.0 => Ok(true),
+            Some(0.0) => Ok(false),
+            Some(1.0) => Ok(true),
             _ => Err(invalid()),
         },
         Value::String(text) => {
@@ -155,7 +155,9 @@ fn instant_from_fractional_seconds(seconds: f64) -> Option<DateTime<Utc>> {
     #[allow(clippy::cast_possible_truncation)]
     let whole = seconds.floor() as i64;
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let nanos = ((seconds - seconds.floor()) * 1e9).round().min(999_999_999.0) as u32;
+    let nanos = ((seconds - seconds.floor()) * 1e9)
+        .round()
+        .min(999_999_999.0) as u32;
     Utc.timestamp_opt(whole, nanos).single()
 }
 
@@ -249,7 +251,10 @@ mod tests {
             (json!(1640887163), Some(instant("2021-12-30T17:59:23Z"))),
             (json!("1640887163"), Some(instant("2021-12-30T17:59:23Z"))),
             (json!(1640887163.5), Some(instant("2021-12-30T17:59:23.5Z"))),
-            (json!(1640887163000_i64), Some(instant("2021-12-30T17:59:23Z"))),
+            (
+                json!(1640887163000_i64),
+                Some(instant("2021-12-30T17:59:23Z")),
+            ),
             (
                 json!("2023-07-17T13:34:13+02:00"),
                 Some(instant("2023-07-17T11:34:13Z")),
@@ -258,7 +263,10 @@ mod tests {
                 json!("2023-07-17T20:34:13+09:00"),
                 Some(instant("2023-07-17T11:34:13Z")),
             ),
-            (json!("2023-07-17T11:34:13Z"), Some(instant("2023-07-17T11:34:13Z"))),
+            (
+                json!("2023-07-17T11:34:13Z"),
+                Some(instant("2023-07-17T11:34:13Z")),
+            ),
             (json!(0), Some(instant("1970-01-01T00:00:00Z"))),
             (json!("2023-07-17"), None),
             (json!("2023-07-17 13:34:13"), None),

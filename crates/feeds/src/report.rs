@@ -42,7 +42,10 @@ pub enum SkipReason {
     /// A field the station cannot be shown without is absent.
     MissingField { field: String },
     /// A field the station cannot be shown without has an unreadable value.
-    InvalidField { field: String, problem: InvalidValue },
+    InvalidField {
+        field: String,
+        problem: InvalidValue,
+    },
     /// Latitude or longitude outside WGS84 bounds.
     CoordinatesOutOfRange { lat: f64, lon: f64 },
     /// An earlier entry in the same snapshot has this station id; the first one is kept.
@@ -107,7 +110,9 @@ impl fmt::Display for Skipped {
 pub enum FieldProblem {
     /// The specification requires it and the feed left it out.
     Missing,
-    Invalid { problem: InvalidValue },
+    Invalid {
+        problem: InvalidValue,
+    },
 }
 
 /// A field read as "unknown" because its value was missing or unreadable.

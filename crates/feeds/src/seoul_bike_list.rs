@@ -22,4 +22,6 @@ pub use paging::{
     next_bike_list_range, PageOutcome, PagingDecision, PagingStop, RowRange, BIKE_LIST_PAGE_SIZE,
     BIKE_LIST_ROW_LIMIT,
 };
-pub use url::{bike_list_url, redacted_bike_list_url, API_KEY_PLACEHOLDER, SEOUL_OPEN_API_BASE_URL};
+pub use url::{
+    bike_list_url, redacted_bike_list_url, API_KEY_PLACEHOLDER, SEOUL_OPEN_API_BASE_URL,
+};

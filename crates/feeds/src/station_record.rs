@@ -87,7 +87,11 @@ impl StationRecord<'_> {
     /// The station's position. `Ok(None)`: the feed gives no coordinates (an empty text or
     /// an exact `0`, both common placeholders; nothing real sits on the equator or the
     /// prime meridian to the last digit). Absent, unreadable or out of range: skipped.
-    pub fn position(&self, lat_field: &str, lon_field: &str) -> Result<Option<GeoPoint>, SkipReason> {
+    pub fn position(
+        &self,
+        lat_field: &str,
+        lon_field: &str,
+    ) -> Result<Option<GeoPoint>, SkipReason> {
         let coordinate = |field: &str| -> Result<Option<f64>, SkipReason> {
             let value = self.value(field).ok_or_else(|| SkipReason::MissingField {
                 field: field.to_owned(),
@@ -95,12 +99,11 @@ impl StationRecord<'_> {
             if value.as_str().is_some_and(|text| text.trim().is_empty()) {
                 return Ok(None);
             }
-            let number = lenient::read_coordinate(value).map_err(|problem| {
-                SkipReason::InvalidField {
+            let number =
+                lenient::read_coordinate(value).map_err(|problem| SkipReason::InvalidField {
                     field: field.to_owned(),
                     problem,
-                }
-            })?;
+                })?;
             Ok((number != 0.0).then_some(number))
         };
         let lat = coordinate(lat_field)?;

@@ -1,5 +1,7 @@
 //! GBFS 2.3 and 3.0 feeds for a few Seoul stations, and broken ones.
 
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
 use chrono::{DateTime, Utc};
 use sharehub_feeds::gbfs::{
     merge_station_files, parse_gbfs_discovery, parse_gbfs_stations, parse_station_information,
@@ -49,7 +51,10 @@ fn gbfs_2_3_and_3_0_give_the_same_stations() {
         assert_eq!(mangwon.name, "102. 망원역 1번출구 앞");
         assert_eq!(mangwon.position.lat, 37.5556488);
         assert_eq!(mangwon.position.lon, 126.91062927);
-        assert_eq!(mangwon.address.as_deref(), Some("서울특별시 마포구 월드컵로 72"));
+        assert_eq!(
+            mangwon.address.as_deref(),
+            Some("서울특별시 마포구 월드컵로 72")
+        );
         assert_eq!(mangwon.capacity, Some(15));
         assert_eq!(mangwon.bikes_available, Some(16));
         assert_eq!(mangwon.docks_available, Some(0));
@@ -59,11 +64,24 @@ fn gbfs_2_3_and_3_0_give_the_same_stations() {
 
         let hapjeong = station(snapshot, "ST-6");
         assert_eq!(hapjeong.is_renting, Some(false));
-        assert_eq!(hapjeong.last_reported, Some(instant("2026-11-26T01:55:00Z")));
+        assert_eq!(
+            hapjeong.last_reported,
+            Some(instant("2026-11-26T01:55:00Z"))
+        );
         assert_eq!(station(snapshot, "ST-5").is_returning, Some(false));
     }
-    assert_eq!(v2.source, FeedSource::Gbfs { version: Some("2.3".into()) });
-    assert_eq!(v3.source, FeedSource::Gbfs { version: Some("3.0".into()) });
+    assert_eq!(
+        v2.source,
+        FeedSource::Gbfs {
+            version: Some("2.3".into())
+        }
+    );
+    assert_eq!(
+        v3.source,
+        FeedSource::Gbfs {
+            version: Some("3.0".into())
+        }
+    );
     // v3 keeps every language; v2 has one name without a language.
     let names = &station(&v3, "ST-4").names;
     assert_eq!(names.len(), 2);
@@ -103,9 +121,15 @@ fn discovery_in_both_versions_prefers_korean() {
         v3.station_status_url().unwrap(),
         "https://bikes.example.org/gbfs/v3/station_status.json"
     );
-    assert_eq!(v3.header.last_updated, Some(instant("2026-11-26T02:00:00Z")));
+    assert_eq!(
+        v3.header.last_updated,
+        Some(instant("2026-11-26T02:00:00Z"))
+    );
     let missing = v3.feed_url("vehicle_status").unwrap_err();
-    assert_eq!(missing.to_string(), "gbfs.json lists no `vehicle_status` feed");
+    assert_eq!(
+        missing.to_string(),
+        "gbfs.json lists no `vehicle_status` feed"
+    );
 }
 
 /// Real feeds: 0/1 booleans, numbers as text, integer timestamps in 3.0, missing and
@@ -159,13 +183,12 @@ fn broken_feed_keeps_good_stations_and_reports_the_rest() {
     );
     assert_eq!(
         reason("ST-9"),
-        &SkipReason::MissingField { field: "lat".into() }
+        &SkipReason::MissingField {
+            field: "lat".into()
+        }
     );
     assert!(matches!(reason("ST-10"), SkipReason::InvalidField { field, .. } if field == "lat"));
-    assert_eq!(
-        reason("ST-404"),
-        &SkipReason::StatusWithoutInformation
-    );
+    assert_eq!(reason("ST-404"), &SkipReason::StatusWithoutInformation);
     assert_eq!(report.dropped_without_coordinates, 1, "ST-8 at (0, 0)");
     assert_eq!(report.stations_without_status, 1, "1234");
 
@@ -185,7 +208,11 @@ fn broken_feed_keeps_good_stations_and_reports_the_rest() {
         ]
     );
 
-    let ignored: Vec<String> = report.ignored_fields.iter().map(ToString::to_string).collect();
+    let ignored: Vec<String> = report
+        .ignored_fields
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         ignored,
         [
@@ -197,8 +224,9 @@ fn broken_feed_keeps_good_stations_and_reports_the_rest() {
             "station_status station ST-6: `last_reported` is missing",
         ]
     );
-    assert!(report.ignored_fields.iter().all(|field| field.problem != FieldProblem::Missing
-        || field.field != "num_docks_available"));
+    assert!(report.ignored_fields.iter().all(
+        |field| field.problem != FieldProblem::Missing || field.field != "num_docks_available"
+    ));
 }
 
 #[test]
@@ -211,7 +239,12 @@ fn information_is_parsed_once_and_merged_with_each_status() {
     let a = merge_station_files(&information, &first);
     let b = merge_station_files(&information, &later);
     assert_eq!(a.stations, b.stations);
-    assert_eq!(b.source, FeedSource::Gbfs { version: Some("3.0".into()) });
+    assert_eq!(
+        b.source,
+        FeedSource::Gbfs {
+            version: Some("3.0".into())
+        }
+    );
 }
 
 #[test]
@@ -224,11 +257,15 @@ fn whole_document_errors_are_specific() {
             ..
         }
     ));
-    assert!(not_json.to_string().contains("<!DOCTYPE html>"), "{not_json}");
+    assert!(
+        not_json.to_string().contains("<!DOCTYPE html>"),
+        "{not_json}"
+    );
 
-    let without_data =
-        parse_station_information(&fixture("gbfs-broken/station_information_without_data.json"))
-            .unwrap_err();
+    let without_data = parse_station_information(&fixture(
+        "gbfs-broken/station_information_without_data.json",
+    ))
+    .unwrap_err();
     assert_eq!(
         without_data.to_string(),
         "station_information has the wrong shape: no `data` object"
@@ -248,7 +285,9 @@ fn whole_document_errors_are_specific() {
         assert_eq!(parse_station_status(body).unwrap_err().to_string(), message);
     }
     assert_eq!(
-        parse_gbfs_discovery(br#"{"data":{}}"#).unwrap_err().to_string(),
+        parse_gbfs_discovery(br#"{"data":{}}"#)
+            .unwrap_err()
+            .to_string(),
         "gbfs.json has the wrong shape: `data` has neither `feeds` (v3) nor language entries (v2)"
     );
 }

@@ -110,8 +110,8 @@ pub fn parse_station_information(body: &[u8]) -> Result<StationInformationFile, 
             },
         };
         let capacity = record.optional("capacity", lenient::read_count);
-        let name = preferred_name(&names)
-            .map_or_else(|| station_id.clone(), |name| name.text.clone());
+        let name =
+            preferred_name(&names).map_or_else(|| station_id.clone(), |name| name.text.clone());
         seen.insert(station_id.clone());
         stations.push(StationInformation {
             station_id,
@@ -153,7 +153,12 @@ fn read_names(value: &Value) -> Result<Vec<LocalizedName>, InvalidValue> {
         return Ok(names);
     }
     lenient::read_text(value)
-        .map(|text| vec![LocalizedName { text, language: None }])
+        .map(|text| {
+            vec![LocalizedName {
+                text,
+                language: None,
+            }]
+        })
         .map_err(|mut problem| {
             problem.expected = "text or a list of {text, language}".to_owned();
             problem

@@ -36,7 +36,9 @@ pub struct BikeListPage {
 pub enum BikeListResponse {
     Page(BikeListPage),
     /// `INFO-200`: no rows in the range asked for (the end of the list).
-    NoData { message: String },
+    NoData {
+        message: String,
+    },
 }
 
 impl BikeListResponse {

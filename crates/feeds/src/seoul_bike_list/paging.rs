@@ -120,10 +120,22 @@ mod tests {
             // Smaller pages keep their size.
             (range(1, 5), Rows(5), Fetch(range(6, 10))),
             // Never past the row limit.
-            (range(49_001, 50_000), Rows(1000), Stop(PagingStop::RowLimit)),
-            (range(48_001, 49_000), Rows(1000), Fetch(range(49_001, 50_000))),
+            (
+                range(49_001, 50_000),
+                Rows(1000),
+                Stop(PagingStop::RowLimit),
+            ),
+            (
+                range(48_001, 49_000),
+                Rows(1000),
+                Fetch(range(49_001, 50_000)),
+            ),
             // Overflow cannot loop.
-            (range(u32::MAX - 9, u32::MAX), Rows(10), Stop(PagingStop::RowLimit)),
+            (
+                range(u32::MAX - 9, u32::MAX),
+                Rows(10),
+                Stop(PagingStop::RowLimit),
+            ),
         ];
         for (requested, outcome, expected) in cases {
             assert_eq!(
