@@ -39,8 +39,8 @@ pub struct GbfsDiscovery {
     pub ignored_fields: Vec<IgnoredField>,
 }
 
-pub const STATION_INFORMATION: &str = "station_information";
-pub const STATION_STATUS: &str = "station_status";
+const STATION_INFORMATION: &str = "station_information";
+const STATION_STATUS: &str = "station_status";
 
 impl GbfsDiscovery {
     /// The URL of the named feed, from the Korean list, else English, else the first list

@@ -15,9 +15,9 @@ use crate::station_record::{station_id_of, StationRecord};
 const DOCUMENT: Document = Document::SeoulBikeList;
 
 /// The result code of a successful response.
-pub const CODE_OK: &str = "INFO-000";
+const CODE_OK: &str = "INFO-000";
 /// The result code for "no data": past the last row.
-pub const CODE_NO_DATA: &str = "INFO-200";
+const CODE_NO_DATA: &str = "INFO-200";
 
 /// One page of stations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
