@@ -256,3 +256,158 @@ fn check_unique(regions: &[Region], layer: Layer) -> Result<(), AreasError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A feature with one rectangular polygon, counter-clockwise.
+    fn square(code: &str, ko: &str, en: &str, gu_code: Option<&str>, x0: f64, x1: f64) -> String {
+        let gu = gu_code
+            .map(|g| format!(r#","gu_code":"{g}""#))
+            .unwrap_or_default();
+        format!(
+            r#"{{"type":"Feature","properties":{{"code":"{code}","name_ko":"{ko}","name_en":"{en}"{gu}}},"geometry":{{"type":"Polygon","coordinates":[[[{x0},0.0],[{x1},0.0],[{x1},1.0],[{x0},1.0],[{x0},0.0]]]}}}}"#
+        )
+    }
+
+    fn collection(features: &[String]) -> String {
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        )
+    }
+
+    /// Two gu side by side, sharing the edge x = 1; each has one dong covering it, and the
+    /// higher-code gu is listed first to show that file order does not matter.
+    fn two_squares() -> Atlas {
+        let gu = collection(&[
+            square("11020", "중구", "Jung-gu", None, 1.0, 2.0),
+            square("11010", "종로구", "Jongno-gu", None, 0.0, 1.0),
+        ]);
+        let dong = collection(&[
+            square("1102055", "명동", "Myeong-dong", Some("11020"), 1.0, 2.0),
+            square("1101053", "사직동", "Sajik-dong", Some("11010"), 0.0, 1.0),
+        ]);
+        Atlas::from_geojson(&gu, &dong).unwrap()
+    }
+
+    fn at(atlas: &Atlas, lon: f64, lat: f64) -> Option<(String, Option<String>)> {
+        atlas
+            .locate(GeoPoint { lat, lon })
+            .map(|m| (m.gu.code, m.dong.map(|d| d.code)))
+    }
+
+    fn some(gu: &str, dong: &str) -> Option<(String, Option<String>)> {
+        Some((gu.to_string(), Some(dong.to_string())))
+    }
+
+    #[test]
+    fn a_point_on_a_shared_border_goes_to_the_lowest_code() {
+        let atlas = two_squares();
+        assert_eq!(at(&atlas, 0.5, 0.5), some("11010", "1101053"));
+        assert_eq!(at(&atlas, 1.5, 0.5), some("11020", "1102055"));
+        // On the shared edge, at a shared corner, at the shared bottom vertex.
+        assert_eq!(at(&atlas, 1.0, 0.5), some("11010", "1101053"));
+        assert_eq!(at(&atlas, 1.0, 1.0), some("11010", "1101053"));
+        assert_eq!(at(&atlas, 1.0, 0.0), some("11010", "1101053"));
+        // On an outer border that only one area has.
+        assert_eq!(at(&atlas, 2.0, 0.5), some("11020", "1102055"));
+        assert_eq!(at(&atlas, 0.0, 0.0), some("11010", "1101053"));
+    }
+
+    #[test]
+    fn outside_and_nan_give_none() {
+        let atlas = two_squares();
+        assert_eq!(at(&atlas, 2.000_001, 0.5), None);
+        assert_eq!(at(&atlas, 0.5, -0.1), None);
+        assert_eq!(at(&atlas, f64::NAN, 0.5), None);
+        assert_eq!(at(&atlas, 0.5, f64::INFINITY), None);
+    }
+
+    #[test]
+    fn lists_search_and_outline_on_small_data() {
+        let atlas = two_squares();
+        let codes = |areas: Vec<Area>| areas.into_iter().map(|a| a.code).collect::<Vec<_>>();
+        assert_eq!(codes(atlas.gu_list()), ["11010", "11020"]);
+        assert_eq!(codes(atlas.dong_list("11020")), ["1102055"]);
+        assert!(atlas.dong_list("11030").is_empty());
+        assert_eq!(codes(atlas.find_by_name("jung")), ["11020"]);
+        assert_eq!(codes(atlas.find_by_name("  ")), Vec::<String>::new());
+        assert!(atlas
+            .outline("1101053")
+            .is_some_and(|o| o.starts_with(r#"{"type":"Polygon""#)));
+        assert_eq!(atlas.outline("1101099"), None);
+        assert_eq!(
+            atlas.area("11010").map(|a| a.name.ko.as_str()),
+            Some("종로구")
+        );
+    }
+
+    #[test]
+    fn rejects_bad_files() {
+        let gu = collection(&[square("11010", "종로구", "Jongno-gu", None, 0.0, 1.0)]);
+        let dong = collection(&[square(
+            "1101053",
+            "사직동",
+            "Sajik-dong",
+            Some("11010"),
+            0.0,
+            1.0,
+        )]);
+        assert!(Atlas::from_geojson(&gu, &dong).is_ok());
+
+        let twice = collection(&[
+            square("11010", "종로구", "Jongno-gu", None, 0.0, 1.0),
+            square("11010", "종로구", "Jongno-gu", None, 1.0, 2.0),
+        ]);
+        assert!(matches!(
+            Atlas::from_geojson(&twice, &dong),
+            Err(AreasError::DuplicateCode {
+                layer: Layer::Gu,
+                ..
+            })
+        ));
+
+        let orphan = collection(&[square(
+            "1102055",
+            "명동",
+            "Myeong-dong",
+            Some("11020"),
+            0.0,
+            1.0,
+        )]);
+        assert!(matches!(
+            Atlas::from_geojson(&gu, &orphan),
+            Err(AreasError::UnknownGu { .. })
+        ));
+
+        let no_english = collection(&[square("11010", "종로구", " ", None, 0.0, 1.0)]);
+        let err = Atlas::from_geojson(&no_english, &dong).unwrap_err();
+        assert!(err.to_string().contains("name is empty"), "{err}");
+
+        let open_ring = gu.replace("[0,0.0]]]", "[0,0.5]]]");
+        assert_ne!(open_ring, gu);
+        let err = Atlas::from_geojson(&open_ring, &dong).unwrap_err();
+        assert!(err.to_string().contains("not closed"), "{err}");
+
+        let bad_code = gu.replace("11010", "1101");
+        let err = Atlas::from_geojson(&bad_code, &dong).unwrap_err();
+        assert!(err.to_string().contains("5 digits"), "{err}");
+
+        assert!(matches!(
+            Atlas::from_geojson("{", &dong),
+            Err(AreasError::Json {
+                layer: Layer::Gu,
+                ..
+            })
+        ));
+        let point = gu.replace(
+            r#""type":"Polygon","coordinates":[[[0,0.0],[1,0.0],[1,1.0],[0,1.0],[0,0.0]]]"#,
+            r#""type":"Point","coordinates":[0,0]"#,
+        );
+        assert_ne!(point, gu);
+        let err = Atlas::from_geojson(&point, &dong).unwrap_err();
+        assert!(err.to_string().contains("not a Polygon"), "{err}");
+    }
+}
