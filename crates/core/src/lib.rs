@@ -9,6 +9,7 @@ pub mod geo_point;
 pub mod ipc;
 pub mod resource;
 pub mod text;
+pub mod wire;
 
 pub use geo_point::GeoPoint;
 pub use resource::{Pricing, Resource, ResourceId, ResourceKind, ResourceSummary};

@@ -13,6 +13,7 @@ pub use schedule::{Day, OpeningSlot, WeeklySchedule};
 
 /// A resource id: a UUIDv7 made where the resource was first created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct ResourceId(pub Uuid);
 
@@ -37,6 +38,7 @@ impl FromStr for ResourceId {
 
 /// What kind of thing is shared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ResourceKind {
     BikeStation,
@@ -85,12 +87,14 @@ impl ResourceKind {
 
 /// What using a resource costs, in Korean won.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Pricing {
     Free,
     /// `amount_krw` for every started period of `period_minutes`.
     PerPeriod {
         amount_krw: u32,
+        #[cfg_attr(feature = "openapi", schema(minimum = 1))]
         period_minutes: u32,
     },
     /// `amount_krw` once per use (a meal, a tool loan).
@@ -107,6 +111,7 @@ impl Pricing {
 
 /// Who may see a resource's exact details.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
     /// Everyone sees everything.
@@ -119,6 +124,7 @@ pub enum Visibility {
 
 /// A shared resource with everything the detail page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Resource {
     pub id: ResourceId,
@@ -136,6 +142,7 @@ pub struct Resource {
     pub pricing: Pricing,
     /// How many at once: docks, seats, people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub capacity: Option<u32>,
     /// Opening hours, or the owner's weekly schedule. `None`: always available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -146,6 +153,7 @@ pub struct Resource {
 
 /// One specific problem with a field, as a person can act on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldProblem {
     /// A JSON-pointer-like path, e.g. `name.en` or `schedule.slots[0].closes`.
     pub field: String,
@@ -237,6 +245,7 @@ impl Resource {
 
 /// What a list row shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResourceSummary {
     pub id: ResourceId,
     pub kind: ResourceKind,

@@ -49,8 +49,11 @@ impl Language {
 /// A text given in Korean and English. Both are required: data without one of them is
 /// rejected where it enters the system (demo file, API), so the UI never shows a blank.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LocalizedText {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 4000, pattern = "\\S"))]
     pub ko: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 4000, pattern = "\\S"))]
     pub en: String,
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::FieldProblem;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Day {
     Mon,
@@ -33,6 +34,8 @@ impl Day {
 
 /// A time of day written `HH:MM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", example = "09:30"))]
 pub struct ClockTime(pub NaiveTime);
 
 impl fmt::Display for ClockTime {
@@ -65,6 +68,7 @@ impl<'de> Deserialize<'de> for ClockTime {
 /// Open on `days` from `opens` to `closes` (local time of the schedule's zone).
 /// `closes` of `00:00` means midnight at the end of the day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OpeningSlot {
     pub days: Vec<Day>,
@@ -74,6 +78,7 @@ pub struct OpeningSlot {
 
 /// A weekly schedule in an IANA time zone (`Asia/Seoul` by default).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WeeklySchedule {
     #[serde(default = "default_zone")]

@@ -1,0 +1,255 @@
+//! Sync: pulling changes (`GET /v1/sync/changes`) and pushing mutations
+//! (`POST /v1/sync/mutations`).
+//!
+//! A mutation travels as `{idempotency_key, name, args}`. The server parses `name` + `args`
+//! into [`Mutation`] one mutation at a time, so a name it does not know (an app newer than
+//! the server) is answered `rejected` for that mutation only, never a 400 for the batch.
+//! New mutations (reservations, RSVPs, poll votes, home-share steps) are new variants.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::ResourceView;
+use crate::resource::FieldProblem;
+use crate::{Resource, ResourceId};
+
+/// Most changes in one page.
+pub const MAX_CHANGES_LIMIT: u32 = 5000;
+/// Changes in a page when `limit` is not given.
+pub const DEFAULT_CHANGES_LIMIT: u32 = 500;
+/// Most mutations in one batch.
+pub const MAX_BATCH_MUTATIONS: usize = 100;
+/// Longest accepted idempotency key, in characters.
+pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 100;
+
+/// `GET /v1/sync/changes` query.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct ChangesQuery {
+    /// The cursor from the previous page (`next_since`); 0 or absent for everything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 0, maximum = 9007199254740991_i64))]
+    pub since: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 5000))]
+    pub limit: Option<u32>,
+}
+
+/// What kind of record a change is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    Resource,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Resource => "resource",
+        }
+    }
+}
+
+/// Why a record went away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TombstoneReason {
+    /// Deleted or retired by its owner or a coordinator.
+    Deleted,
+    /// It still exists, but this person may no longer see it.
+    NoLongerVisible,
+}
+
+/// One change, in `seq` order. The device upserts records and deletes tombstoned ids.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Change {
+    Resource {
+        seq: u64,
+        record: ResourceView,
+    },
+    Tombstone {
+        seq: u64,
+        entity: EntityKind,
+        id: Uuid,
+        reason: TombstoneReason,
+    },
+}
+
+impl Change {
+    pub fn seq(&self) -> u64 {
+        match self {
+            Change::Resource { seq, .. } | Change::Tombstone { seq, .. } => *seq,
+        }
+    }
+}
+
+/// One page of changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangesPage {
+    pub changes: Vec<Change>,
+    /// Store this with the applied page; send it as `since` next time.
+    pub next_since: u64,
+    /// True when more changes are waiting: ask again right away.
+    pub has_more: bool,
+}
+
+/// `POST /v1/sync/mutations` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MutationBatch {
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+    pub mutations: Vec<MutationRequest>,
+}
+
+/// One named mutation as sent. `args` is checked against `name` one mutation at a time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MutationRequest {
+    /// Made once by the device per intended change (a UUID is fine); a repeated key gets
+    /// the first answer again and changes nothing.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    pub idempotency_key: String,
+    /// `resource.create`, `resource.update` or `resource.retire`.
+    #[cfg_attr(feature = "openapi", schema(example = "resource.retire"))]
+    pub name: String,
+    /// The mutation's arguments; their shape depends on `name` (see `Mutation`).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub args: serde_json::Value,
+}
+
+/// Every mutation this server knows, with its arguments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "name", content = "args")]
+pub enum Mutation {
+    #[serde(rename = "resource.create")]
+    ResourceCreate(ResourceCreateArgs),
+    #[serde(rename = "resource.update")]
+    ResourceUpdate(ResourceUpdateArgs),
+    #[serde(rename = "resource.retire")]
+    ResourceRetire(ResourceRetireArgs),
+}
+
+impl Mutation {
+    pub const NAMES: [&'static str; 3] = ["resource.create", "resource.update", "resource.retire"];
+
+    /// Parses one mutation, or says in words why it cannot be.
+    pub fn parse(name: &str, args: &serde_json::Value) -> Result<Mutation, String> {
+        if !Self::NAMES.contains(&name) {
+            return Err(format!(
+                "this server does not know the mutation {name:?}; it knows {}",
+                Self::NAMES.join(", ")
+            ));
+        }
+        let tagged = serde_json::json!({ "name": name, "args": args });
+        serde_json::from_value(tagged).map_err(|e| format!("the args of {name} are invalid: {e}"))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResourceCreateArgs {
+    pub resource: Resource,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResourceUpdateArgs {
+    pub resource: Resource,
+    /// The `version` the edit was made on; when the server has a newer one the mutation is
+    /// bumped with the current record as the alternative. Absent: last write wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_version: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResourceRetireArgs {
+    pub id: ResourceId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_version: Option<u64>,
+}
+
+/// What the server did with one mutation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum MutationOutcome {
+    /// Done; `version` is the `seq` of the change it made.
+    Applied { version: u64 },
+    /// Not done, and sending it again will not help. `reason` is for the person.
+    Rejected {
+        reason: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        problems: Vec<FieldProblem>,
+    },
+    /// Not done because someone else got there first; pick one of `alternatives` (or
+    /// re-apply the edit on the current record) and send a new mutation.
+    Bumped {
+        reason: String,
+        alternatives: Vec<Alternative>,
+    },
+}
+
+/// Something the person can choose instead of a bumped mutation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Alternative {
+    /// The record as it is now on the server.
+    CurrentResource { record: ResourceView },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MutationResult {
+    pub idempotency_key: String,
+    pub outcome: MutationOutcome,
+}
+
+/// The answers, in the order of the batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MutationResults {
+    pub results: Vec<MutationResult>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_names_and_bad_args_are_explained() {
+        let err = Mutation::parse("poll.vote", &serde_json::json!({})).unwrap_err();
+        assert!(err.contains("does not know the mutation \"poll.vote\""), "{err}");
+        let err = Mutation::parse("resource.retire", &serde_json::json!({"id": 5})).unwrap_err();
+        assert!(err.starts_with("the args of resource.retire are invalid"), "{err}");
+        let id = "0190a6c8-0000-7000-8000-000000000001";
+        let parsed = Mutation::parse("resource.retire", &serde_json::json!({ "id": id })).unwrap();
+        assert_eq!(
+            parsed,
+            Mutation::ResourceRetire(ResourceRetireArgs {
+                id: id.parse().unwrap(),
+                base_version: None
+            })
+        );
+    }
+
+    #[test]
+    fn outcomes_are_tagged_by_status() {
+        let json = serde_json::to_value(MutationOutcome::Applied { version: 7 }).unwrap();
+        assert_eq!(json, serde_json::json!({"status": "applied", "version": 7}));
+    }
+}

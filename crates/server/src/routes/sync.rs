@@ -1,0 +1,229 @@
+//! `/v1/sync`: the change feed a device pulls and the mutation batches it pushes.
+
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use serde_json::value::RawValue;
+use sharehub_core::wire::sync::{
+    DEFAULT_CHANGES_LIMIT, MAX_BATCH_MUTATIONS, MAX_CHANGES_LIMIT, MAX_IDEMPOTENCY_KEY_CHARS,
+};
+use sharehub_core::wire::{
+    AccountId, ChangesPage, ChangesQuery, Mutation, MutationBatch, MutationOutcome,
+    MutationResult, MutationResults, Problem, TombstoneReason,
+};
+use uuid::Uuid;
+
+use crate::auth::SignedInUser;
+use crate::error::{Error, Result};
+use crate::request_input::{JsonBody, QueryParams};
+use crate::rules::{Actor, ResourceCommand};
+use crate::state::AppState;
+use crate::storage::ResourceWrite;
+use crate::visibility::sees_exact;
+
+/// The wire shape of [`sharehub_core::wire::Change`], written without re-parsing the stored
+/// record JSON (pulls serve tens of thousands of rows a second).
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum ChangeOut<'a> {
+    Resource {
+        seq: u64,
+        record: RecordOut<'a>,
+    },
+    Tombstone {
+        seq: u64,
+        entity: &'a str,
+        id: Uuid,
+        reason: TombstoneReason,
+    },
+}
+
+#[derive(Serialize)]
+struct RecordOut<'a> {
+    resource: &'a RawValue,
+    owner_id: AccountId,
+    version: u64,
+    exact: bool,
+}
+
+#[derive(Serialize)]
+struct PageOut<'a> {
+    changes: Vec<ChangeOut<'a>>,
+    next_since: u64,
+    has_more: bool,
+}
+
+/// The changes you may see after `since`, in `seq` order: records to upsert and tombstones
+/// for records that were deleted or that you may no longer see.
+#[utoipa::path(get, path = "/v1/sync/changes", tag = "sync",
+    security(("bearer" = [])),
+    params(ChangesQuery),
+    responses(
+        (status = 200, description = "One page of changes", body = ChangesPage),
+        (status = 400, description = "The query string is malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`limit` is out of range", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn changes(
+    State(state): State<AppState>,
+    user: SignedInUser,
+    QueryParams(query): QueryParams<ChangesQuery>,
+) -> Result<Response> {
+    let since = query.since.unwrap_or(0);
+    if since > i64::MAX as u64 {
+        return Err(Error::invalid("since", "must be a cursor this server gave out"));
+    }
+    let limit = query.limit.unwrap_or(DEFAULT_CHANGES_LIMIT);
+    if !(1..=MAX_CHANGES_LIMIT).contains(&limit) {
+        return Err(Error::invalid(
+            "limit",
+            format!("must be between 1 and {MAX_CHANGES_LIMIT}"),
+        ));
+    }
+    let viewer = user.actor();
+    let rows = state.storage.changes_since(since, limit).await?;
+    let has_more = rows.len() == limit as usize;
+    let next_since = rows.last().map_or(since, |row| row.seq);
+    let mut changes = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let visible = sees_exact(Some(viewer), row.owner_id, row.restricted);
+        let tombstone = |reason| ChangeOut::Tombstone {
+            seq: row.seq,
+            entity: &row.entity,
+            id: row.entity_id,
+            reason,
+        };
+        match (&row.body, visible) {
+            (Some(body), true) => {
+                let resource: &RawValue = serde_json::from_str(body).map_err(Error::corrupt)?;
+                changes.push(ChangeOut::Resource {
+                    seq: row.seq,
+                    record: RecordOut {
+                        resource,
+                        owner_id: row.owner_id,
+                        version: row.seq,
+                        exact: true,
+                    },
+                });
+            }
+            // A device that starts from nothing has nothing to delete.
+            _ if since == 0 => {}
+            (None, _) => changes.push(tombstone(TombstoneReason::Deleted)),
+            (Some(_), false) => changes.push(tombstone(TombstoneReason::NoLongerVisible)),
+        }
+    }
+    let body = serde_json::to_vec(&PageOut {
+        changes,
+        next_since,
+        has_more,
+    })
+    .map_err(Error::internal)?;
+    Ok((
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        body,
+    )
+        .into_response())
+}
+
+fn to_command(mutation: Mutation) -> ResourceCommand {
+    match mutation {
+        Mutation::ResourceCreate(args) => ResourceCommand::Create(args.resource),
+        Mutation::ResourceUpdate(args) => ResourceCommand::Update {
+            resource: args.resource,
+            base_version: args.base_version,
+        },
+        Mutation::ResourceRetire(args) => ResourceCommand::Retire {
+            id: args.id,
+            base_version: args.base_version,
+        },
+    }
+}
+
+async fn apply_one(
+    state: &AppState,
+    actor: Actor,
+    key: &str,
+    name: &str,
+    args: &serde_json::Value,
+) -> Result<MutationOutcome> {
+    let chars = key.chars().count();
+    if chars == 0 || chars > MAX_IDEMPOTENCY_KEY_CHARS {
+        return Ok(MutationOutcome::Rejected {
+            reason: format!(
+                "the idempotency key must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} characters; nothing was done"
+            ),
+            problems: Vec::new(),
+        });
+    }
+    if let Some(outcome) = state.storage.mutation_outcome(actor.id, key).await? {
+        return Ok(outcome);
+    }
+    let mutation = match Mutation::parse(name, args) {
+        Ok(mutation) => mutation,
+        Err(reason) => {
+            let rejected = MutationOutcome::Rejected {
+                reason,
+                problems: Vec::new(),
+            };
+            return state.storage.remember_outcome(actor.id, key, &rejected).await;
+        }
+    };
+    let result = state
+        .storage
+        .write_resource(ResourceWrite {
+            actor,
+            command: to_command(mutation),
+            idempotency_key: Some(key.to_owned()),
+        })
+        .await?;
+    Ok(result.to_outcome(actor))
+}
+
+/// Apply a batch of named mutations, each on its own: the answer lists, in order, whether
+/// each was applied, rejected (with a reason) or bumped (with alternatives). A repeated
+/// idempotency key gets its first answer again and changes nothing.
+#[utoipa::path(post, path = "/v1/sync/mutations", tag = "sync",
+    security(("bearer" = [])),
+    request_body = MutationBatch,
+    responses(
+        (status = 200, description = "One answer per mutation", body = MutationResults),
+        (status = 400, description = "Malformed JSON or not UTF-8", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The batch does not have the expected shape or is too long", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn mutations(
+    State(state): State<AppState>,
+    user: SignedInUser,
+    JsonBody(batch): JsonBody<MutationBatch>,
+) -> Result<Json<MutationResults>> {
+    if batch.mutations.len() > MAX_BATCH_MUTATIONS {
+        return Err(Error::invalid(
+            "mutations",
+            format!(
+                "a batch holds at most {MAX_BATCH_MUTATIONS} mutations; send the rest in another batch"
+            ),
+        ));
+    }
+    let actor = user.actor();
+    let mut results = Vec::with_capacity(batch.mutations.len());
+    for request in batch.mutations {
+        let outcome = apply_one(
+            &state,
+            actor,
+            &request.idempotency_key,
+            &request.name,
+            &request.args,
+        )
+        .await?;
+        results.push(MutationResult {
+            idempotency_key: request.idempotency_key,
+            outcome,
+        });
+    }
+    Ok(Json(MutationResults { results }))
+}

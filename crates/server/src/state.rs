@@ -1,0 +1,97 @@
+//! What every handler shares: storage, the password hasher, rate limiters, the clock and
+//! the limits.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::rate_limit::{Limit, RateLimiter};
+use crate::error::Result;
+use crate::storage::Storage;
+
+/// Tunable limits; [`ServerConfig::default`] is what production uses.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Largest accepted request body.
+    pub body_limit_bytes: usize,
+    pub session_lifetime: Duration,
+    /// Login attempts per login (e-mail or phone).
+    pub login_limit_per_account: Limit,
+    /// Login and registration attempts per client address.
+    pub login_limit_per_address: Limit,
+    /// Password hashes computed at once (each takes 19 MiB and most of a core).
+    pub hashing_threads: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        ServerConfig {
+            body_limit_bytes: 1024 * 1024,
+            session_lifetime: Duration::from_secs(30 * 24 * 3600),
+            login_limit_per_account: Limit {
+                burst: 10,
+                refill_every: Duration::from_secs(6),
+            },
+            login_limit_per_address: Limit {
+                burst: 30,
+                refill_every: Duration::from_secs(1),
+            },
+            // Leave a core for everything else.
+            hashing_threads: cores.saturating_sub(1).max(1),
+        }
+    }
+}
+
+/// The server's clock: the system clock plus an offset tests can move forward.
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset_ms: Arc<AtomicI64>,
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + TimeDelta::milliseconds(self.offset_ms.load(Ordering::Relaxed))
+    }
+
+    /// Moves this clock (and every clone of it) forward.
+    pub fn advance(&self, by: Duration) {
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        self.offset_ms.fetch_add(ms, Ordering::Relaxed);
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub storage: Arc<dyn Storage>,
+    pub config: Arc<ServerConfig>,
+    pub hasher: PasswordHasher,
+    pub login_limit_per_account: Arc<RateLimiter>,
+    pub login_limit_per_address: Arc<RateLimiter>,
+    pub clock: Clock,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("backend", &self.storage.backend())
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    pub fn new(storage: Arc<dyn Storage>, config: ServerConfig) -> Result<AppState> {
+        Ok(AppState {
+            storage,
+            hasher: PasswordHasher::new(config.hashing_threads)?,
+            login_limit_per_account: Arc::new(RateLimiter::new(config.login_limit_per_account)),
+            login_limit_per_address: Arc::new(RateLimiter::new(config.login_limit_per_address)),
+            config: Arc::new(config),
+            clock: Clock::default(),
+        })
+    }
+}

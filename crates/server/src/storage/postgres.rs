@@ -1,0 +1,550 @@
+//! The PostgreSQL backend (`--database-url postgres://…`): a deadpool connection pool over
+//! tokio-postgres. Writes to the change log take a transaction-scoped advisory lock first,
+//! so `seq` values become visible in order.
+
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
+use sharehub_core::wire::{AccountId, MutationOutcome, Role, SessionId};
+use sharehub_core::{Resource, ResourceId};
+use tokio_postgres::{NoTls, Row};
+
+use super::{
+    from_millis, millis, outcome_json, parse_outcome, parse_resource, parse_role, resource_json,
+    search_text, ChangeRow, ResourceFilter, ResourceWrite, Storage, StoredAccount, StoredSession,
+    WriteResult,
+};
+use crate::error::{Error, Result};
+use crate::rules::{decide, Decision, StoredResource};
+use crate::visibility::is_restricted;
+
+/// Append-only, numbered migrations: (version, SQL).
+const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("postgres/0001_initial.sql"))];
+
+/// The advisory lock every change-log writer holds until it commits.
+const CHANGE_LOG_LOCK: i64 = 0x5348_4355_4200; // "SHCUB"
+
+pub struct PostgresStorage {
+    pool: Pool,
+}
+
+impl std::fmt::Debug for PostgresStorage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStorage").finish_non_exhaustive()
+    }
+}
+
+fn unavailable(e: impl std::fmt::Display) -> Error {
+    Error::Unavailable {
+        detail: e.to_string(),
+    }
+}
+
+impl PostgresStorage {
+    /// Connects, checks the connection and brings the schema up to date.
+    pub async fn connect(url: &str, max_connections: usize) -> Result<PostgresStorage> {
+        let config = tokio_postgres::Config::from_str(url).map_err(|e| Error::Config {
+            detail: format!(
+                "the database URL is not a valid PostgreSQL URL (postgres://user:password@host:port/database): {e}"
+            ),
+        })?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(max_connections)
+            .build()
+            .map_err(|e| Error::Config {
+                detail: format!("cannot build the PostgreSQL connection pool: {e}"),
+            })?;
+        let storage = PostgresStorage { pool };
+        storage.migrate().await.map_err(|e| match e {
+            Error::Unavailable { detail } => Error::Config {
+                detail: format!("cannot connect to PostgreSQL: {detail}"),
+            },
+            other => other,
+        })?;
+        Ok(storage)
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object> {
+        self.pool.get().await.map_err(unavailable)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(unavailable)?;
+        tx.batch_execute(
+            "SELECT pg_advisory_xact_lock(5348);
+             CREATE TABLE IF NOT EXISTS schema_migration (version integer PRIMARY KEY)",
+        )
+        .await?;
+        let applied: i32 = tx
+            .query_one(
+                "SELECT coalesce(max(version), 0) FROM schema_migration",
+                &[],
+            )
+            .await?
+            .get(0);
+        for (version, sql) in MIGRATIONS {
+            if *version > applied {
+                tx.batch_execute(sql).await?;
+                tx.execute(
+                    "INSERT INTO schema_migration (version) VALUES ($1)",
+                    &[version],
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+const ACCOUNT_COLUMNS: &str = "id, email, phone, password_hash, role, created_at";
+
+fn read_account(row: &Row, offset: usize) -> Result<StoredAccount> {
+    let role: String = row.try_get(offset + 4)?;
+    Ok(StoredAccount {
+        id: AccountId(row.try_get(offset)?),
+        email: row.try_get(offset + 1)?,
+        phone: row.try_get(offset + 2)?,
+        password_hash: row.try_get(offset + 3)?,
+        role: parse_role(&role)?,
+        created_at: from_millis(row.try_get(offset + 5)?)?,
+    })
+}
+
+const SESSION_COLUMNS: &str = "s.id, s.account_id, s.token_hash, s.created_at, s.expires_at";
+
+fn read_session(row: &Row) -> Result<StoredSession> {
+    let hash: Vec<u8> = row.try_get(2)?;
+    Ok(StoredSession {
+        id: SessionId(row.try_get(0)?),
+        account_id: AccountId(row.try_get(1)?),
+        token_hash: hash
+            .try_into()
+            .map_err(|_| Error::corrupt("a session token hash is not 32 bytes"))?,
+        created_at: from_millis(row.try_get(3)?)?,
+        expires_at: from_millis(row.try_get(4)?)?,
+    })
+}
+
+const RESOURCE_COLUMNS: &str = "owner_id, version, retired, body";
+
+fn read_resource(row: &Row) -> Result<StoredResource> {
+    let body: String = row.try_get(3)?;
+    Ok(StoredResource {
+        owner_id: AccountId(row.try_get(0)?),
+        version: row.try_get::<_, i64>(1)? as u64,
+        retired: row.try_get(2)?,
+        resource: parse_resource(&body)?,
+    })
+}
+
+async fn resource_in(
+    client: &impl GenericClient,
+    id: ResourceId,
+) -> Result<Option<StoredResource>> {
+    client
+        .query_opt(
+            &format!("SELECT {RESOURCE_COLUMNS} FROM resource WHERE id = $1"),
+            &[&id.0],
+        )
+        .await?
+        .as_ref()
+        .map(read_resource)
+        .transpose()
+}
+
+async fn append_change(
+    tx: &impl GenericClient,
+    entity_id: uuid::Uuid,
+    owner_id: AccountId,
+    restricted: bool,
+    body: Option<&str>,
+) -> Result<u64> {
+    tx.execute(
+        "DELETE FROM change WHERE entity = 'resource' AND entity_id = $1",
+        &[&entity_id],
+    )
+    .await?;
+    let seq: i64 = tx
+        .query_one(
+            "INSERT INTO change (entity, entity_id, owner_id, restricted, body)
+             VALUES ('resource', $1, $2, $3, $4) RETURNING seq",
+            &[&entity_id, &owner_id.0, &restricted, &body],
+        )
+        .await?
+        .get(0);
+    Ok(seq as u64)
+}
+
+async fn put_resource(
+    tx: &impl GenericClient,
+    resource: &Resource,
+    owner_id: AccountId,
+) -> Result<u64> {
+    let body = resource_json(resource)?;
+    let restricted = is_restricted(resource);
+    let seq = append_change(tx, resource.id.0, owner_id, restricted, Some(&body)).await?;
+    tx.execute(
+        "INSERT INTO resource (id, owner_id, kind, lat, lon, restricted, retired, version, search_text, body)
+         VALUES ($1, $2, $3, $4, $5, $6, false, $7, $8, $9)
+         ON CONFLICT (id) DO UPDATE SET owner_id = excluded.owner_id, kind = excluded.kind,
+             lat = excluded.lat, lon = excluded.lon, restricted = excluded.restricted,
+             version = excluded.version, search_text = excluded.search_text, body = excluded.body",
+        &[
+            &resource.id.0,
+            &owner_id.0,
+            &resource.kind.as_str(),
+            &resource.location.lat,
+            &resource.location.lon,
+            &restricted,
+            &(seq as i64),
+            &search_text(resource),
+            &body,
+        ],
+    )
+    .await?;
+    Ok(seq)
+}
+
+async fn receipt_in(
+    client: &impl GenericClient,
+    account: AccountId,
+    key: &str,
+) -> Result<Option<MutationOutcome>> {
+    let row = client
+        .query_opt(
+            "SELECT outcome FROM mutation_receipt WHERE account_id = $1 AND idempotency_key = $2",
+            &[&account.0, &key],
+        )
+        .await?;
+    row.map(|row| parse_outcome(row.get::<_, &str>(0))).transpose()
+}
+
+async fn insert_receipt(
+    client: &impl GenericClient,
+    account: AccountId,
+    key: &str,
+    outcome: &MutationOutcome,
+) -> Result<()> {
+    client
+        .execute(
+            "INSERT INTO mutation_receipt (account_id, idempotency_key, outcome, created_at)
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            &[&account.0, &key, &outcome_json(outcome)?, &millis(Utc::now())],
+        )
+        .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl Storage for PostgresStorage {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.client()
+            .await?
+            .query_one("SELECT 1", &[])
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn create_account(&self, account: &StoredAccount) -> Result<()> {
+        let client = self.client().await?;
+        let inserted = client
+            .execute(
+                &format!(
+                    "INSERT INTO account ({ACCOUNT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
+                ),
+                &[
+                    &account.id.0,
+                    &account.email,
+                    &account.phone,
+                    &account.password_hash,
+                    &account.role.as_str(),
+                    &millis(account.created_at),
+                ],
+            )
+            .await;
+        match inserted {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) => {
+                Err(Error::Conflict {
+                    detail: "an account with this e-mail address or phone number already exists; log in instead".into(),
+                })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn account_by_login(&self, login: &str) -> Result<Option<StoredAccount>> {
+        self.client()
+            .await?
+            .query_opt(
+                &format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE email = $1 OR phone = $1"),
+                &[&login],
+            )
+            .await?
+            .map(|row| read_account(&row, 0))
+            .transpose()
+    }
+
+    async fn account(&self, id: AccountId) -> Result<Option<StoredAccount>> {
+        self.client()
+            .await?
+            .query_opt(
+                &format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1"),
+                &[&id.0],
+            )
+            .await?
+            .map(|row| read_account(&row, 0))
+            .transpose()
+    }
+
+    async fn set_role(&self, id: AccountId, role: Role) -> Result<bool> {
+        Ok(self
+            .client()
+            .await?
+            .execute(
+                "UPDATE account SET role = $2 WHERE id = $1",
+                &[&id.0, &role.as_str()],
+            )
+            .await?
+            == 1)
+    }
+
+    async fn create_session(&self, session: &StoredSession) -> Result<()> {
+        self.client()
+            .await?
+            .execute(
+                "INSERT INTO session (id, account_id, token_hash, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    &session.id.0,
+                    &session.account_id.0,
+                    &session.token_hash.as_slice(),
+                    &millis(session.created_at),
+                    &millis(session.expires_at),
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn session_by_token_hash(
+        &self,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Option<(StoredSession, StoredAccount)>> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                &format!(
+                    "SELECT {SESSION_COLUMNS}, a.id, a.email, a.phone, a.password_hash, a.role, a.created_at
+                     FROM session s JOIN account a ON a.id = s.account_id
+                     WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2"
+                ),
+                &[&token_hash.as_slice(), &millis(now)],
+            )
+            .await?;
+        row.map(|row| Ok((read_session(&row)?, read_account(&row, 5)?)))
+            .transpose()
+    }
+
+    async fn sessions_of(
+        &self,
+        account: AccountId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<StoredSession>> {
+        self.client()
+            .await?
+            .query(
+                &format!(
+                    "SELECT {SESSION_COLUMNS} FROM session s
+                     WHERE s.account_id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2
+                     ORDER BY s.created_at DESC, s.id DESC"
+                ),
+                &[&account.0, &millis(now)],
+            )
+            .await?
+            .iter()
+            .map(read_session)
+            .collect()
+    }
+
+    async fn revoke_session(
+        &self,
+        account: AccountId,
+        session: SessionId,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        Ok(self
+            .client()
+            .await?
+            .execute(
+                "UPDATE session SET revoked_at = $3
+                 WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL AND expires_at > $3",
+                &[&session.0, &account.0, &millis(now)],
+            )
+            .await?
+            == 1)
+    }
+
+    async fn resource(&self, id: ResourceId) -> Result<Option<StoredResource>> {
+        resource_in(&self.client().await?, id).await
+    }
+
+    async fn list_resources(&self, filter: &ResourceFilter) -> Result<Vec<StoredResource>> {
+        let (west, south, east, north) = match filter.bbox {
+            Some((w, s, e, n)) => (Some(w), Some(s), Some(e), Some(n)),
+            None => (None, None, None, None),
+        };
+        let kind = filter.kind.map(|k| k.as_str());
+        let after = filter.after.map(|id| id.0);
+        let limit = i64::from(filter.limit);
+        self.client()
+            .await?
+            .query(
+                &format!(
+                    "SELECT {RESOURCE_COLUMNS} FROM resource
+                     WHERE NOT retired
+                       AND ($1::text IS NULL OR kind = $1)
+                       AND ($2::float8 IS NULL OR (lon BETWEEN $2 AND $4 AND lat BETWEEN $3 AND $5))
+                       AND ($6::text IS NULL OR search_text LIKE $6 ESCAPE '\\')
+                       AND ($7::uuid IS NULL OR id > $7)
+                     ORDER BY id LIMIT $8"
+                ),
+                &[
+                    &kind,
+                    &west,
+                    &south,
+                    &east,
+                    &north,
+                    &filter.text_pattern,
+                    &after,
+                    &limit,
+                ],
+            )
+            .await?
+            .iter()
+            .map(read_resource)
+            .collect()
+    }
+
+    async fn write_resource(&self, write: ResourceWrite) -> Result<WriteResult> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOG_LOCK])
+            .await?;
+        let actor = write.actor;
+        if let Some(key) = &write.idempotency_key {
+            if let Some(outcome) = receipt_in(&tx, actor.id, key).await? {
+                return Ok(WriteResult::Repeated(outcome));
+            }
+        }
+        let current = resource_in(&tx, write.command.target()).await?;
+        let result = match decide(actor, write.command, current.as_ref()) {
+            Decision::Put { resource, owner_id } => WriteResult::Applied {
+                version: put_resource(&tx, &resource, owner_id).await?,
+            },
+            Decision::Retire => {
+                let current = current.ok_or_else(|| Error::internal("retire without record"))?;
+                let seq = append_change(
+                    &tx,
+                    current.resource.id.0,
+                    current.owner_id,
+                    is_restricted(&current.resource),
+                    None,
+                )
+                .await?;
+                tx.execute(
+                    "UPDATE resource SET retired = true, version = $2 WHERE id = $1",
+                    &[&current.resource.id.0, &(seq as i64)],
+                )
+                .await?;
+                WriteResult::Applied { version: seq }
+            }
+            Decision::Refuse(refusal) => WriteResult::Refused(refusal),
+            Decision::Bump { current } => WriteResult::Bumped { current },
+        };
+        if let Some(key) = &write.idempotency_key {
+            insert_receipt(&tx, actor.id, key, &result.to_outcome(actor)).await?;
+        }
+        tx.commit().await?;
+        Ok(result)
+    }
+
+    async fn seed_resources(&self, owner: AccountId, resources: &[Resource]) -> Result<usize> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOG_LOCK])
+            .await?;
+        let mut added = 0;
+        for resource in resources {
+            if resource_in(&tx, resource.id).await?.is_none() {
+                put_resource(&tx, resource, owner).await?;
+                added += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    async fn changes_since(&self, since: u64, limit: u32) -> Result<Vec<ChangeRow>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT seq, entity, entity_id, owner_id, restricted, body FROM change
+                 WHERE seq > $1 ORDER BY seq LIMIT $2",
+                &[&(since as i64), &i64::from(limit)],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ChangeRow {
+                    seq: row.try_get::<_, i64>(0)? as u64,
+                    entity: row.try_get(1)?,
+                    entity_id: row.try_get(2)?,
+                    owner_id: AccountId(row.try_get(3)?),
+                    restricted: row.try_get(4)?,
+                    body: row.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn mutation_outcome(
+        &self,
+        account: AccountId,
+        key: &str,
+    ) -> Result<Option<MutationOutcome>> {
+        receipt_in(&self.client().await?, account, key).await
+    }
+
+    async fn remember_outcome(
+        &self,
+        account: AccountId,
+        key: &str,
+        outcome: &MutationOutcome,
+    ) -> Result<MutationOutcome> {
+        let client = self.client().await?;
+        insert_receipt(&client, account, key, outcome).await?;
+        receipt_in(&client, account, key)
+            .await?
+            .ok_or_else(|| Error::internal("a receipt vanished after it was written"))
+    }
+}
