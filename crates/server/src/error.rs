@@ -39,10 +39,7 @@ pub enum Error {
         current_version: u64,
     },
     #[error("too many attempts: {what}; try again in {retry_after_secs} s")]
-    RateLimited {
-        what: String,
-        retry_after_secs: u64,
-    },
+    RateLimited { what: String, retry_after_secs: u64 },
     #[error("this method is not allowed on this path; see /v1/openapi.json")]
     MethodNotAllowed,
     #[error("the database cannot be reached: {detail}")]
@@ -101,9 +98,11 @@ impl Error {
                 S::UNPROCESSABLE_ENTITY,
                 "Unexpected JSON shape",
             ),
-            Error::BodyTooLarge { .. } => {
-                ("body-too-large", S::PAYLOAD_TOO_LARGE, "Request body too large")
-            }
+            Error::BodyTooLarge { .. } => (
+                "body-too-large",
+                S::PAYLOAD_TOO_LARGE,
+                "Request body too large",
+            ),
             Error::UnsupportedMediaType => (
                 "unsupported-media-type",
                 S::UNSUPPORTED_MEDIA_TYPE,
@@ -111,9 +110,7 @@ impl Error {
             ),
             Error::InvalidQuery { .. } => ("invalid-query", S::BAD_REQUEST, "Invalid query"),
             Error::Invalid { .. } => ("invalid-field", S::UNPROCESSABLE_ENTITY, "Invalid field"),
-            Error::Unauthenticated { .. } => {
-                ("unauthenticated", S::UNAUTHORIZED, "Sign-in needed")
-            }
+            Error::Unauthenticated { .. } => ("unauthenticated", S::UNAUTHORIZED, "Sign-in needed"),
             Error::Forbidden { .. } => ("forbidden", S::FORBIDDEN, "Not allowed"),
             Error::NotFound { .. } => ("not-found", S::NOT_FOUND, "Not found"),
             Error::Gone { .. } => ("retired", S::GONE, "Retired"),

@@ -10,7 +10,8 @@ use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 /// The demo file as laid out in this repository (used when --demo-file is not given).
-const DEFAULT_DEMO_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/demo/seoul.json");
+const DEFAULT_DEMO_FILE: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/demo/seoul.json");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Seed {
@@ -32,7 +33,12 @@ struct Args {
     #[arg(long, env = "SHAREHUB_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// SQLite database file (created when missing). The default backend.
-    #[arg(long, env = "SHAREHUB_DATA", default_value = "sharehub.db", conflicts_with = "database_url")]
+    #[arg(
+        long,
+        env = "SHAREHUB_DATA",
+        default_value = "sharehub.db",
+        conflicts_with = "database_url"
+    )]
     data: PathBuf,
     /// PostgreSQL URL (postgres://user:password@host:port/database) instead of a SQLite file.
     #[arg(long, env = "SHAREHUB_DATABASE_URL")]
@@ -116,7 +122,9 @@ async fn main() -> std::process::ExitCode {
     let args = Args::parse();
     let filter = EnvFilter::try_from_env("SHAREHUB_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info"));
-    let subscriber = tracing_subscriber::fmt().with_env_filter(filter);
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     match args.log_format {
         LogFormat::Json => subscriber.json().init(),
         LogFormat::Text => subscriber.init(),

@@ -22,7 +22,8 @@ fn is_json(content_type: &str) -> bool {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// Parses JSON text, naming the field and what is wrong with it.
@@ -37,7 +38,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
         let inner = e.into_inner();
         match inner.classify() {
             serde_json::error::Category::Data => Error::WrongShape {
-                field: if path == "." { String::new() } else { path.clone() },
+                field: if path == "." {
+                    String::new()
+                } else {
+                    path.clone()
+                },
                 detail: if path == "." {
                     inner.to_string()
                 } else {
@@ -68,15 +73,17 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
             return Err(Error::UnsupportedMediaType);
         }
         let limit = state.config.body_limit_bytes;
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                Error::BodyTooLarge { limit_bytes: limit }
-            } else {
-                Error::MalformedJson {
-                    detail: format!("the body could not be read: {rejection}"),
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    Error::BodyTooLarge { limit_bytes: limit }
+                } else {
+                    Error::MalformedJson {
+                        detail: format!("the body could not be read: {rejection}"),
+                    }
                 }
-            }
-        })?;
+            })?;
         Ok(JsonBody(parse_json(&bytes)?))
     }
 }

@@ -62,7 +62,11 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::delete_current))
         .routes(routes!(sessions::delete))
         .routes(routes!(resources::list, resources::create))
-        .routes(routes!(resources::get, resources::update, resources::retire))
+        .routes(routes!(
+            resources::get,
+            resources::update,
+            resources::retire
+        ))
         .routes(routes!(sync::changes))
         .routes(routes!(sync::mutations))
 }
@@ -90,9 +94,7 @@ pub fn router(state: AppState) -> Router {
             }
             .into_response()
         })
-        .method_not_allowed_fallback(|| async {
-            Error::MethodNotAllowed.into_response()
-        })
+        .method_not_allowed_fallback(|| async { Error::MethodNotAllowed.into_response() })
         .layer(DefaultBodyLimit::max(limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -87,7 +87,9 @@ pub enum Decision {
     Retire,
     Refuse(Refusal),
     /// Someone changed the record after `base_version`: offer the current one.
-    Bump { current: StoredResource },
+    Bump {
+        current: StoredResource,
+    },
 }
 
 /// Only coordinators and admins run city infrastructure such as bike stations.
@@ -99,7 +101,56 @@ fn may_change(actor: Actor, current: &StoredResource) -> bool {
     current.owner_id == actor.id || actor.role.manages_all_resources()
 }
 
-pub fn decide(actor: Actor, command: ResourceCommand, current: Option<&StoredResource>) -> Decision {
+/// Problems beyond [`Resource::problems`] that the server adds where text enters the system:
+/// texts are plain text, never markup or control characters (apps render them as text, but
+/// feeds, e-mails and exports may not).
+pub fn text_problems(resource: &Resource) -> Vec<FieldProblem> {
+    let mut problems = Vec::new();
+    let fields = [
+        ("name", &resource.name),
+        ("description", &resource.description),
+        ("address", &resource.address),
+        ("district", &resource.district),
+        ("neighborhood", &resource.neighborhood),
+        ("owner_name", &resource.owner_name),
+    ];
+    for (field, text) in fields {
+        for (lang, value) in [("ko", &text.ko), ("en", &text.en)] {
+            if let Some(problem) = plain_text_problem(value) {
+                problems.push(FieldProblem::new(format!("{field}.{lang}"), problem));
+            }
+        }
+    }
+    problems
+}
+
+fn plain_text_problem(text: &str) -> Option<&'static str> {
+    let looks_like_tag = text.as_bytes().windows(2).any(|pair| {
+        pair[0] == b'<' && (pair[1].is_ascii_alphabetic() || matches!(pair[1], b'/' | b'!' | b'?'))
+    });
+    if looks_like_tag {
+        return Some("must be plain text: HTML tags such as <script> or <b> are not allowed");
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Some("must not contain control characters (only line breaks and tabs)");
+    }
+    None
+}
+
+fn all_problems(resource: &Resource) -> Vec<FieldProblem> {
+    let mut problems = resource.problems();
+    problems.extend(text_problems(resource));
+    problems
+}
+
+pub fn decide(
+    actor: Actor,
+    command: ResourceCommand,
+    current: Option<&StoredResource>,
+) -> Decision {
     let invalid = |problems: Vec<FieldProblem>| {
         Decision::Refuse(Refusal {
             kind: RefusalKind::Invalid,
@@ -116,7 +167,7 @@ pub fn decide(actor: Actor, command: ResourceCommand, current: Option<&StoredRes
     };
     match command {
         ResourceCommand::Create(resource) => {
-            let problems = resource.problems();
+            let problems = all_problems(&resource);
             if !problems.is_empty() {
                 return invalid(problems);
             }
@@ -162,7 +213,7 @@ pub fn decide(actor: Actor, command: ResourceCommand, current: Option<&StoredRes
                     "the resource was retired and can no longer be changed",
                 ));
             }
-            let problems = resource.problems();
+            let problems = all_problems(&resource);
             if !problems.is_empty() {
                 return invalid(problems);
             }
@@ -265,6 +316,15 @@ mod tests {
         }
     }
 
+    /// Name, actor, command, current record, expected refusal.
+    type Case = (
+        &'static str,
+        Actor,
+        ResourceCommand,
+        Option<StoredResource>,
+        Option<RefusalKind>,
+    );
+
     #[test]
     fn decisions_table() {
         use RefusalKind::*;
@@ -278,24 +338,100 @@ mod tests {
             id: ResourceId(Uuid::from_u128(1)),
             base_version: base,
         };
-        let cases: Vec<(&str, Actor, ResourceCommand, Option<StoredResource>, Option<RefusalKind>)> = vec![
-            ("create new", resident, ResourceCommand::Create(resource(ResourceKind::Tool)), None, None),
-            ("create bike station as resident", resident, ResourceCommand::Create(resource(ResourceKind::BikeStation)), None, Some(Forbidden)),
-            ("create bike station as coordinator", coordinator, ResourceCommand::Create(resource(ResourceKind::BikeStation)), None, None),
-            ("create existing id", resident, ResourceCommand::Create(resource(ResourceKind::Tool)), Some(stored(10, 1, false)), Some(Conflict)),
-            ("update missing", resident, update(None), None, Some(NotFound)),
-            ("update other's", resident, update(None), Some(stored(99, 1, false)), Some(Forbidden)),
-            ("coordinator updates other's", coordinator, update(None), Some(stored(99, 1, false)), None),
-            ("update retired", resident, update(None), Some(stored(10, 1, true)), Some(Gone)),
-            ("retire own", resident, retire(Some(3)), Some(stored(10, 3, false)), None),
-            ("retire other's", resident, retire(None), Some(stored(99, 3, false)), Some(Forbidden)),
-            ("retire twice", resident, retire(None), Some(stored(10, 3, true)), Some(Gone)),
+        let cases: Vec<Case> = vec![
+            (
+                "create new",
+                resident,
+                ResourceCommand::Create(resource(ResourceKind::Tool)),
+                None,
+                None,
+            ),
+            (
+                "create bike station as resident",
+                resident,
+                ResourceCommand::Create(resource(ResourceKind::BikeStation)),
+                None,
+                Some(Forbidden),
+            ),
+            (
+                "create bike station as coordinator",
+                coordinator,
+                ResourceCommand::Create(resource(ResourceKind::BikeStation)),
+                None,
+                None,
+            ),
+            (
+                "create existing id",
+                resident,
+                ResourceCommand::Create(resource(ResourceKind::Tool)),
+                Some(stored(10, 1, false)),
+                Some(Conflict),
+            ),
+            (
+                "update missing",
+                resident,
+                update(None),
+                None,
+                Some(NotFound),
+            ),
+            (
+                "update other's",
+                resident,
+                update(None),
+                Some(stored(99, 1, false)),
+                Some(Forbidden),
+            ),
+            (
+                "coordinator updates other's",
+                coordinator,
+                update(None),
+                Some(stored(99, 1, false)),
+                None,
+            ),
+            (
+                "update retired",
+                resident,
+                update(None),
+                Some(stored(10, 1, true)),
+                Some(Gone),
+            ),
+            (
+                "retire own",
+                resident,
+                retire(Some(3)),
+                Some(stored(10, 3, false)),
+                None,
+            ),
+            (
+                "retire other's",
+                resident,
+                retire(None),
+                Some(stored(99, 3, false)),
+                Some(Forbidden),
+            ),
+            (
+                "retire twice",
+                resident,
+                retire(None),
+                Some(stored(10, 3, true)),
+                Some(Gone),
+            ),
         ];
         for (name, actor, command, current, expected) in cases {
             let decision = decide(actor, command, current.as_ref());
             assert!(!matches!(decision, Decision::Bump { .. }), "{name}");
             assert_eq!(refusal_kind(decision), expected, "{name}");
         }
+    }
+
+    #[test]
+    fn markup_and_control_characters_are_refused() {
+        let mut r = resource(ResourceKind::Tool);
+        r.name.en = "<script>alert(1)</script>".into();
+        r.description.ko = "줄\u{0}바꿈".into();
+        r.address.en = "1 < 2, plain text".into();
+        let fields: Vec<_> = text_problems(&r).into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["name.en", "description.ko"]);
     }
 
     #[test]

@@ -78,9 +78,13 @@ pub struct ResourceWrite {
 /// What a resource write did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WriteResult {
-    Applied { version: u64 },
+    Applied {
+        version: u64,
+    },
     Refused(Refusal),
-    Bumped { current: StoredResource },
+    Bumped {
+        current: Box<StoredResource>,
+    },
     /// The idempotency key was seen before: this is the first answer, nothing changed.
     Repeated(MutationOutcome),
 }
@@ -133,8 +137,11 @@ pub trait Storage: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<Option<(StoredSession, StoredAccount)>>;
     /// The account's live sessions, newest first.
-    async fn sessions_of(&self, account: AccountId, now: DateTime<Utc>)
-        -> Result<Vec<StoredSession>>;
+    async fn sessions_of(
+        &self,
+        account: AccountId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<StoredSession>>;
     /// Revokes one of the account's sessions; false when the account has no such live session.
     async fn revoke_session(
         &self,
@@ -157,8 +164,11 @@ pub trait Storage: Send + Sync + 'static {
     async fn changes_since(&self, since: u64, limit: u32) -> Result<Vec<ChangeRow>>;
 
     /// The first answer given to this account's idempotency key, if any.
-    async fn mutation_outcome(&self, account: AccountId, key: &str)
-        -> Result<Option<MutationOutcome>>;
+    async fn mutation_outcome(
+        &self,
+        account: AccountId,
+        key: &str,
+    ) -> Result<Option<MutationOutcome>>;
     /// Keeps `outcome` as the answer to the key unless one exists; returns the kept answer.
     async fn remember_outcome(
         &self,

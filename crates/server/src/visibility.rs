@@ -15,9 +15,7 @@ use crate::rules::{Actor, StoredResource};
 /// True when `viewer` (if signed in) may see the exact record.
 pub fn sees_exact(viewer: Option<Actor>, owner_id: AccountId, restricted: bool) -> bool {
     !restricted
-        || viewer.is_some_and(|viewer| {
-            viewer.id == owner_id || viewer.role.manages_all_resources()
-        })
+        || viewer.is_some_and(|viewer| viewer.id == owner_id || viewer.role.manages_all_resources())
 }
 
 pub fn is_restricted(resource: &Resource) -> bool {

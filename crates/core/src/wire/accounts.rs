@@ -56,7 +56,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Resident, Role::Organizer, Role::Coordinator, Role::Admin];
+    pub const ALL: [Role; 4] = [
+        Role::Resident,
+        Role::Organizer,
+        Role::Coordinator,
+        Role::Admin,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -90,11 +95,17 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(example = "jimin@example.kr", max_length = 254))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "jimin@example.kr", max_length = 254)
+    )]
     pub email: Option<String>,
     /// Digits with an optional leading `+`; spaces and hyphens are ignored (`010-1234-5678`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(example = "010-1234-5678", max_length = 32))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "010-1234-5678", max_length = 32)
+    )]
     pub phone: Option<String>,
     #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 128))]
     pub password: String,
@@ -191,7 +202,14 @@ pub fn normalize_phone(phone: &str) -> Result<String, String> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    #[cfg_attr(feature = "openapi", schema(example = "resident@demo.sharehub.kr", min_length = 1, max_length = 254))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            example = "resident@demo.sharehub.kr",
+            min_length = 1,
+            max_length = 254
+        )
+    )]
     pub login: String,
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub password: String,
@@ -272,7 +290,10 @@ mod tests {
         assert!(normalize_email("a@b").is_err());
         assert!(normalize_email("<script>@x.kr").is_err());
         assert_eq!(normalize_phone("010-1234-5678").unwrap(), "01012345678");
-        assert_eq!(normalize_phone("+82 10 1234 5678").unwrap(), "+821012345678");
+        assert_eq!(
+            normalize_phone("+82 10 1234 5678").unwrap(),
+            "+821012345678"
+        );
         assert!(normalize_phone("12").is_err());
         assert!(normalize_phone("010'; DROP").is_err());
     }

@@ -30,7 +30,10 @@ pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 100;
 pub struct ChangesQuery {
     /// The cursor from the previous page (`next_since`); 0 or absent for everything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", param(minimum = 0, maximum = 9007199254740991_i64))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(minimum = 0, maximum = 9007199254740991_i64)
+    )]
     pub since: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 5000))]
@@ -71,7 +74,7 @@ pub enum TombstoneReason {
 pub enum Change {
     Resource {
         seq: u64,
-        record: ResourceView,
+        record: Box<ResourceView>,
     },
     Tombstone {
         seq: u64,
@@ -233,9 +236,15 @@ mod tests {
     #[test]
     fn unknown_names_and_bad_args_are_explained() {
         let err = Mutation::parse("poll.vote", &serde_json::json!({})).unwrap_err();
-        assert!(err.contains("does not know the mutation \"poll.vote\""), "{err}");
+        assert!(
+            err.contains("does not know the mutation \"poll.vote\""),
+            "{err}"
+        );
         let err = Mutation::parse("resource.retire", &serde_json::json!({"id": 5})).unwrap_err();
-        assert!(err.starts_with("the args of resource.retire are invalid"), "{err}");
+        assert!(
+            err.starts_with("the args of resource.retire are invalid"),
+            "{err}"
+        );
         let id = "0190a6c8-0000-7000-8000-000000000001";
         let parsed = Mutation::parse("resource.retire", &serde_json::json!({ "id": id })).unwrap();
         assert_eq!(

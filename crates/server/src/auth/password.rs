@@ -97,7 +97,10 @@ mod tests {
     async fn hashes_are_argon2id_with_owasp_parameters() {
         let hasher = PasswordHasher::new(1).unwrap();
         let hash = hasher.hash("correct horse battery".into()).await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         assert!(hasher
             .verify("correct horse battery".into(), Some(hash.clone()))
             .await

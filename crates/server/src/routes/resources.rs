@@ -64,9 +64,8 @@ pub(crate) fn applied_version(result: WriteResult) -> Result<u64> {
 
 async fn write(state: &AppState, actor: Actor, command: ResourceCommand) -> Result<u64> {
     let stale_base = match &command {
-        ResourceCommand::Update { base_version, .. } | ResourceCommand::Retire { base_version, .. } => {
-            *base_version
-        }
+        ResourceCommand::Update { base_version, .. }
+        | ResourceCommand::Retire { base_version, .. } => *base_version,
         ResourceCommand::Create(_) => None,
     };
     let result = state
@@ -167,7 +166,10 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<ResourceView>)> {
     let id = resource.id;
     write(&state, user.actor(), ResourceCommand::Create(resource)).await?;
-    Ok((StatusCode::CREATED, Json(current_view(&state, user.actor(), id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(current_view(&state, user.actor(), id).await?),
+    ))
 }
 
 /// One resource as you may see it (`exact` false: place blurred, no street address).
@@ -198,7 +200,10 @@ pub async fn get(
             what: format!("resource {id}"),
         });
     }
-    Ok(Json(view_for(user.as_ref().map(SignedInUser::actor), &stored)))
+    Ok(Json(view_for(
+        user.as_ref().map(SignedInUser::actor),
+        &stored,
+    )))
 }
 
 /// Replace a resource you own (coordinators: any resource).

@@ -62,8 +62,8 @@ fn session_info(session: &StoredSession, current: Option<SessionId>) -> SessionI
 pub(crate) async fn start_session(state: &AppState, account: &StoredAccount) -> Result<SignedIn> {
     let token = token::generate();
     let now = state.clock.now();
-    let lifetime = chrono::TimeDelta::from_std(state.config.session_lifetime)
-        .map_err(Error::internal)?;
+    let lifetime =
+        chrono::TimeDelta::from_std(state.config.session_lifetime).map_err(Error::internal)?;
     let session = StoredSession {
         id: SessionId(Uuid::now_v7()),
         account_id: account.id,

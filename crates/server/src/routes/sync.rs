@@ -11,8 +11,8 @@ use sharehub_core::wire::sync::{
     DEFAULT_CHANGES_LIMIT, MAX_BATCH_MUTATIONS, MAX_CHANGES_LIMIT, MAX_IDEMPOTENCY_KEY_CHARS,
 };
 use sharehub_core::wire::{
-    AccountId, ChangesPage, ChangesQuery, Mutation, MutationBatch, MutationOutcome,
-    MutationResult, MutationResults, Problem, TombstoneReason,
+    AccountId, ChangesPage, ChangesQuery, Mutation, MutationBatch, MutationOutcome, MutationResult,
+    MutationResults, Problem, TombstoneReason,
 };
 use uuid::Uuid;
 
@@ -74,7 +74,10 @@ pub async fn changes(
 ) -> Result<Response> {
     let since = query.since.unwrap_or(0);
     if since > i64::MAX as u64 {
-        return Err(Error::invalid("since", "must be a cursor this server gave out"));
+        return Err(Error::invalid(
+            "since",
+            "must be a cursor this server gave out",
+        ));
     }
     let limit = query.limit.unwrap_or(DEFAULT_CHANGES_LIMIT);
     if !(1..=MAX_CHANGES_LIMIT).contains(&limit) {
@@ -168,7 +171,10 @@ async fn apply_one(
                 reason,
                 problems: Vec::new(),
             };
-            return state.storage.remember_outcome(actor.id, key, &rejected).await;
+            return state
+                .storage
+                .remember_outcome(actor.id, key, &rejected)
+                .await;
         }
     };
     let result = state

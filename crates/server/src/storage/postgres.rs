@@ -227,7 +227,8 @@ async fn receipt_in(
             &[&account.0, &key],
         )
         .await?;
-    row.map(|row| parse_outcome(row.get::<_, &str>(0))).transpose()
+    row.map(|row| parse_outcome(row.get::<_, &str>(0)))
+        .transpose()
 }
 
 async fn insert_receipt(
@@ -240,7 +241,12 @@ async fn insert_receipt(
         .execute(
             "INSERT INTO mutation_receipt (account_id, idempotency_key, outcome, created_at)
              VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            &[&account.0, &key, &outcome_json(outcome)?, &millis(Utc::now())],
+            &[
+                &account.0,
+                &key,
+                &outcome_json(outcome)?,
+                &millis(Utc::now()),
+            ],
         )
         .await?;
     Ok(())
@@ -265,9 +271,7 @@ impl Storage for PostgresStorage {
         let client = self.client().await?;
         let inserted = client
             .execute(
-                &format!(
-                    "INSERT INTO account ({ACCOUNT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
-                ),
+                &format!("INSERT INTO account ({ACCOUNT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"),
                 &[
                     &account.id.0,
                     &account.email,
@@ -478,7 +482,9 @@ impl Storage for PostgresStorage {
                 WriteResult::Applied { version: seq }
             }
             Decision::Refuse(refusal) => WriteResult::Refused(refusal),
-            Decision::Bump { current } => WriteResult::Bumped { current },
+            Decision::Bump { current } => WriteResult::Bumped {
+                current: Box::new(current),
+            },
         };
         if let Some(key) = &write.idempotency_key {
             insert_receipt(&tx, actor.id, key, &result.to_outcome(actor)).await?;

@@ -485,7 +485,8 @@ impl Storage for SqliteStorage {
                     version: put_resource(tx, &resource, owner_id)?,
                 },
                 Decision::Retire => {
-                    let current = current.ok_or_else(|| Error::internal("retire without record"))?;
+                    let current =
+                        current.ok_or_else(|| Error::internal("retire without record"))?;
                     let id = current.resource.id.to_string();
                     let seq = append_change(
                         tx,
@@ -494,12 +495,16 @@ impl Storage for SqliteStorage {
                         is_restricted(&current.resource),
                         None,
                     )?;
-                    tx.prepare_cached("UPDATE resource SET retired = 1, version = ?2 WHERE id = ?1")?
-                        .execute(params![id, seq as i64])?;
+                    tx.prepare_cached(
+                        "UPDATE resource SET retired = 1, version = ?2 WHERE id = ?1",
+                    )?
+                    .execute(params![id, seq as i64])?;
                     WriteResult::Applied { version: seq }
                 }
                 Decision::Refuse(refusal) => WriteResult::Refused(refusal),
-                Decision::Bump { current } => WriteResult::Bumped { current },
+                Decision::Bump { current } => WriteResult::Bumped {
+                    current: Box::new(current),
+                },
             };
             if let Some(key) = &write.idempotency_key {
                 insert_receipt(tx, actor.id, key, &result.to_outcome(actor))?;

@@ -1,0 +1,63 @@
+//! Integration tests: a real server in this process on 127.0.0.1:0, one shared suite run
+//! against both storage backends. The PostgreSQL half needs `SHAREHUB_TEST_DATABASE_URL`
+//! (run under `scripts/with-postgres.sh`); without it those tests fail and say so.
+
+// Test helpers unwrap like tests do (clippy.toml allows it only inside test functions).
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+mod accounts;
+mod bad_input;
+mod operations;
+mod resources;
+mod sync;
+
+/// Instantiates each listed suite function once per backend.
+macro_rules! backend_suite {
+    ($($module:ident :: $test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let server = crate::support::TestServer::start(crate::support::Backend::Sqlite).await;
+                    crate::$module::$test(&server).await;
+                    server.stop().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let server = crate::support::TestServer::start(crate::support::Backend::Postgres).await;
+                    crate::$module::$test(&server).await;
+                    server.stop().await;
+                }
+            )*
+        }
+    };
+}
+
+backend_suite!(
+    operations::health_and_readiness,
+    accounts::register_login_list_and_revoke_sessions,
+    accounts::registration_problems_name_the_field,
+    accounts::wrong_passwords_are_rate_limited_per_account,
+    accounts::sessions_expire,
+    accounts::roles_are_changed_only_by_admins,
+    accounts::another_user_can_neither_read_nor_change_my_account_or_sessions,
+    resources::create_get_update_and_retire,
+    resources::listing_filters_by_kind_bbox_and_text,
+    resources::another_user_can_neither_change_nor_see_the_exact_spot_of_my_resource,
+    resources::bike_stations_are_for_coordinators,
+    sync::changes_are_paged_in_seq_order,
+    sync::tombstones_for_retired_and_no_longer_visible_records,
+    sync::mutations_are_applied_rejected_or_bumped_one_by_one,
+    sync::repeated_keys_return_the_first_answer_and_change_nothing,
+    sync::another_user_cannot_read_my_receipts_or_my_hidden_records,
+    bad_input::malformed_bodies_are_refused_with_specific_problems,
+    bad_input::bad_queries_and_ids_are_refused,
+    bad_input::markup_and_sql_in_text_fields,
+    operations::demo_seed_is_idempotent_and_demo_accounts_log_in,
+);
