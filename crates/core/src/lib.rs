@@ -6,6 +6,7 @@
 
 pub mod demo;
 pub mod geo_point;
+pub mod i18n;
 pub mod ipc;
 pub mod resource;
 pub mod text;

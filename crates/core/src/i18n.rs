@@ -1,0 +1,306 @@
+//! Every word the app shows a person, in Korean and English.
+//!
+//! Plain texts are declared once in the `catalog!` table below: the macro takes exactly one
+//! Korean and one English text per message, so a missing translation does not compile.
+//! Texts built from data (prices, counts, kinds, errors) are functions further down that
+//! match exhaustively on the language.
+
+use crate::ipc::IpcError;
+use crate::resource::{Day, Pricing};
+use crate::text::Language;
+use crate::ResourceKind;
+
+macro_rules! catalog {
+    ($($name:ident => $ko:literal, $en:literal;)*) => {
+        /// A plain message the UI shows.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg { $($name),* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
+
+            pub fn text(self, language: Language) -> &'static str {
+                match (self, language) {
+                    $((Msg::$name, Language::Ko) => $ko, (Msg::$name, Language::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+catalog! {
+    AppName => "셰어 허브", "Share Hub";
+    Tagline => "우리 동네에서 함께 쓰는 것들", "Things we share in our neighborhood";
+    ListHeading => "공유 자원", "Shared resources";
+    SearchLabel => "이름이나 동네로 찾기", "Search by name or neighborhood";
+    SearchPlaceholder => "예: 망원, 회의실, 자전거", "e.g. Mangwon, meeting room, bike";
+    KindLabel => "종류", "Kind";
+    AllKinds => "모든 종류", "All kinds";
+    Loading => "불러오는 중…", "Loading…";
+    NoResults => "조건에 맞는 곳이 없어요. 다른 검색어나 종류로 찾아 보세요.", "Nothing matches. Try another word or kind.";
+    BackToList => "← 목록으로", "← Back to the list";
+    Description => "소개", "About";
+    Address => "주소", "Address";
+    Area => "동네", "Neighborhood";
+    OfferedBy => "제공", "Offered by";
+    Price => "요금", "Price";
+    Capacity => "수용", "Capacity";
+    Hours => "이용 시간", "Hours";
+    AlwaysOpen => "언제나 이용할 수 있어요", "Open any time";
+    Location => "위치 (위도, 경도)", "Location (latitude, longitude)";
+    ExactSpotAfterBooking => "정확한 위치는 예약이 확정된 뒤에 알려 드려요.", "The exact spot is shown once your booking is confirmed.";
+    SwitchLanguage => "English", "한국어";
+    SwitchLanguageHint => "Switch to English", "한국어로 보기";
+    ErrorTitle => "문제가 생겼어요", "Something went wrong";
+    TryAgain => "다시 시도", "Try again";
+    PageNotFound => "찾는 화면이 없어요.", "This page does not exist.";
+    Free => "무료", "Free";
+}
+
+/// The name of a kind of resource.
+pub fn kind_name(language: Language, kind: ResourceKind) -> &'static str {
+    use ResourceKind as K;
+    match language {
+        Language::Ko => match kind {
+            K::BikeStation => "따릉이 대여소",
+            K::Bike => "자전거",
+            K::Car => "나눔카",
+            K::ParkingSpace => "공유 주차장",
+            K::Room => "회의실·모임방",
+            K::Workspace => "공유 업무공간",
+            K::Tool => "공구·물품",
+            K::Meal => "함께 밥상",
+            K::Other => "기타",
+        },
+        Language::En => match kind {
+            K::BikeStation => "Public bike station",
+            K::Bike => "Bike",
+            K::Car => "Shared car",
+            K::ParkingSpace => "Shared parking",
+            K::Room => "Meeting room",
+            K::Workspace => "Workspace",
+            K::Tool => "Tool or item",
+            K::Meal => "Group meal",
+            K::Other => "Other",
+        },
+    }
+}
+
+pub fn day_name(language: Language, day: Day) -> &'static str {
+    let i = Day::ALL.iter().position(|d| *d == day).unwrap_or(0);
+    match language {
+        Language::Ko => ["월", "화", "수", "목", "금", "토", "일"][i],
+        Language::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
+    }
+}
+
+/// `1234567` → `1,234,567`.
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn result_count(language: Language, n: usize) -> String {
+    let count = group_thousands(n as u64);
+    match language {
+        Language::Ko => format!("{count}곳"),
+        Language::En if n == 1 => "1 place".to_owned(),
+        Language::En => format!("{count} places"),
+    }
+}
+
+fn duration(language: Language, minutes: u32) -> String {
+    match (language, minutes.is_multiple_of(60)) {
+        (Language::Ko, true) => format!("{}시간", minutes / 60),
+        (Language::Ko, false) => format!("{minutes}분"),
+        (Language::En, true) if minutes == 60 => "hour".to_owned(),
+        (Language::En, true) => format!("{} hours", minutes / 60),
+        (Language::En, false) => format!("{minutes} min"),
+    }
+}
+
+pub fn price(language: Language, pricing: &Pricing) -> String {
+    match (language, pricing) {
+        (_, Pricing::Free) => Msg::Free.text(language).to_owned(),
+        (
+            Language::Ko,
+            Pricing::PerPeriod {
+                amount_krw,
+                period_minutes,
+            },
+        ) => {
+            format!(
+                "{}마다 {}원",
+                duration(language, *period_minutes),
+                group_thousands((*amount_krw).into())
+            )
+        }
+        (
+            Language::En,
+            Pricing::PerPeriod {
+                amount_krw,
+                period_minutes,
+            },
+        ) => {
+            format!(
+                "₩{} per {}",
+                group_thousands((*amount_krw).into()),
+                duration(language, *period_minutes)
+            )
+        }
+        (Language::Ko, Pricing::PerUse { amount_krw }) => {
+            format!("1회 {}원", group_thousands((*amount_krw).into()))
+        }
+        (Language::En, Pricing::PerUse { amount_krw }) => {
+            format!("₩{} per use", group_thousands((*amount_krw).into()))
+        }
+    }
+}
+
+pub fn capacity(language: Language, kind: ResourceKind, n: u32) -> String {
+    match (language, kind) {
+        (Language::Ko, ResourceKind::BikeStation) => format!("거치대 {n}개"),
+        (Language::En, ResourceKind::BikeStation) => format!("{n} docks"),
+        (Language::Ko, ResourceKind::ParkingSpace | ResourceKind::Car) => format!("{n}대"),
+        (Language::En, ResourceKind::ParkingSpace | ResourceKind::Car) if n == 1 => {
+            "1 vehicle".to_owned()
+        }
+        (Language::En, ResourceKind::ParkingSpace | ResourceKind::Car) => format!("{n} vehicles"),
+        (Language::Ko, ResourceKind::Tool | ResourceKind::Bike | ResourceKind::Other) => {
+            format!("{n}개")
+        }
+        (Language::En, ResourceKind::Tool | ResourceKind::Bike | ResourceKind::Other) => {
+            format!("{n} available")
+        }
+        (Language::Ko, _) => format!("최대 {n}명"),
+        (Language::En, _) if n == 1 => "1 person".to_owned(),
+        (Language::En, _) => format!("up to {n} people"),
+    }
+}
+
+/// What to tell the person about an error, in plain words. Details stay in the logs.
+pub fn error_message(language: Language, error: &IpcError) -> String {
+    match (language, error) {
+        (Language::Ko, IpcError::NotFound { .. }) => {
+            "찾는 항목이 없어요. 지워졌거나 주소가 바뀌었을 수 있어요.".into()
+        }
+        (Language::En, IpcError::NotFound { .. }) => {
+            "We could not find that. It may have been removed.".into()
+        }
+        (Language::Ko, IpcError::Invalid { problem, .. }) => {
+            format!("입력한 내용을 확인해 주세요. ({problem})")
+        }
+        (Language::En, IpcError::Invalid { problem, .. }) => {
+            format!("Please check what you entered. ({problem})")
+        }
+        (Language::Ko, IpcError::Conflict { .. }) => {
+            "다른 변경과 겹쳐서 저장하지 못했어요. 다시 시도해 주세요.".into()
+        }
+        (Language::En, IpcError::Conflict { .. }) => {
+            "This clashed with another change and was not saved. Please try again.".into()
+        }
+        (Language::Ko, IpcError::Offline) => {
+            "셰어 허브 서버에 연결할 수 없어요. 인터넷 연결을 확인해 주세요.".into()
+        }
+        (Language::En, IpcError::Offline) => {
+            "Cannot reach the Share Hub server. Check your internet connection.".into()
+        }
+        (Language::Ko, IpcError::Unauthorized) => "다시 로그인해 주세요.".into(),
+        (Language::En, IpcError::Unauthorized) => "Please sign in again.".into(),
+        (Language::Ko, IpcError::Internal { detail }) => {
+            format!("앱에 문제가 생겼어요. 앱을 다시 시작해 보세요. (자세한 내용: {detail})")
+        }
+        (Language::En, IpcError::Internal { detail }) => {
+            format!("The app ran into a problem. Please restart it. (Details: {detail})")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has_hangul(s: &str) -> bool {
+        s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+    }
+
+    #[test]
+    fn every_message_is_complete_in_both_languages() {
+        for msg in Msg::ALL {
+            let (ko, en) = (msg.text(Language::Ko), msg.text(Language::En));
+            assert!(!ko.trim().is_empty() && !en.trim().is_empty(), "{msg:?}");
+            // The language switch names the *other* language on purpose.
+            if !matches!(
+                msg,
+                Msg::SwitchLanguage | Msg::SwitchLanguageHint | Msg::AppName
+            ) {
+                assert!(has_hangul(ko), "{msg:?} Korean text has no Hangul: {ko}");
+                assert!(!has_hangul(en), "{msg:?} English text has Hangul: {en}");
+            }
+        }
+        for kind in ResourceKind::ALL {
+            assert!(has_hangul(kind_name(Language::Ko, kind)));
+            assert!(!has_hangul(kind_name(Language::En, kind)));
+        }
+    }
+
+    #[test]
+    fn numbers_prices_and_capacities_read_naturally() {
+        assert_eq!(group_thousands(0), "0");
+        assert_eq!(group_thousands(999), "999");
+        assert_eq!(group_thousands(1000), "1,000");
+        assert_eq!(group_thousands(1234567), "1,234,567");
+        assert_eq!(result_count(Language::En, 1), "1 place");
+        assert_eq!(result_count(Language::Ko, 1200), "1,200곳");
+        let bike = Pricing::PerPeriod {
+            amount_krw: 1000,
+            period_minutes: 60,
+        };
+        assert_eq!(price(Language::Ko, &bike), "1시간마다 1,000원");
+        assert_eq!(price(Language::En, &bike), "₩1,000 per hour");
+        let parking = Pricing::PerPeriod {
+            amount_krw: 600,
+            period_minutes: 30,
+        };
+        assert_eq!(price(Language::En, &parking), "₩600 per 30 min");
+        assert_eq!(
+            price(Language::Ko, &Pricing::PerUse { amount_krw: 5000 }),
+            "1회 5,000원"
+        );
+        assert_eq!(price(Language::Ko, &Pricing::Free), "무료");
+        assert_eq!(
+            capacity(Language::En, ResourceKind::BikeStation, 15),
+            "15 docks"
+        );
+        assert_eq!(capacity(Language::Ko, ResourceKind::Room, 12), "최대 12명");
+        assert_eq!(day_name(Language::Ko, Day::Sun), "일");
+    }
+
+    #[test]
+    fn errors_have_plain_words_in_both_languages() {
+        let errors = [
+            IpcError::NotFound { what: "x".into() },
+            IpcError::Invalid {
+                field: "text".into(),
+                problem: "too long".into(),
+            },
+            IpcError::Conflict { detail: "x".into() },
+            IpcError::Offline,
+            IpcError::Unauthorized,
+            IpcError::Internal {
+                detail: "disk full".into(),
+            },
+        ];
+        for e in &errors {
+            assert!(has_hangul(&error_message(Language::Ko, e)));
+            assert!(!has_hangul(&error_message(Language::En, e)));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every check and test: formatting, clippy (native and wasm), the wasm build of the core,
+# unit, integration and end-to-end tests. Run through `make test` (which sets up first).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+started=$SECONDS
+step() { printf '\n==> [%4ds] %s\n' $((SECONDS - started)) "$*"; }
+
+step "formatting (cargo fmt --check)"
+cargo fmt --all -- --check
+
+step "UI (wasm) build"
+scripts/build-ui.sh
+
+step "clippy, native crates"
+cargo clippy --locked --workspace --exclude sharehub-ui --all-targets -- -D warnings
+
+step "clippy, wasm crates"
+scripts/wasm-cargo.sh clippy --locked -p sharehub-ui -p sharehub-core -p sharehub-areas -- -D warnings
+
+step "wasm build of sharehub-core"
+scripts/wasm-cargo.sh build --locked -p sharehub-core
+
+step "build the app for the end-to-end tests"
+cargo build --locked -p sharehub-app
+
+step "unit, integration and end-to-end tests"
+cargo test --locked --workspace --exclude sharehub-ui
+
+step "done in $((SECONDS - started)) s"

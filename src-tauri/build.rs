@@ -1,0 +1,15 @@
+fn main() {
+    // Declaring the app's commands makes Tauri generate one permission per command
+    // (`allow-resource-list`, …); capabilities/default.json grants exactly those the UI uses.
+    let commands = &[
+        "resource_list",
+        "resource_get",
+        "settings_get",
+        "settings_set_language",
+    ];
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(commands)),
+    )
+    .expect("tauri build script failed");
+}

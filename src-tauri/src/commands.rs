@@ -1,0 +1,5 @@
+//! Tauri commands, one file per noun. Names are `<noun>_<verb>` and equal the
+//! `sharehub_core::ipc::Command::NAME` of their contract type.
+
+pub mod resource;
+pub mod settings;

@@ -1,0 +1,16 @@
+//! The one place where local-store errors become IPC errors.
+
+use sharehub_core::ipc::IpcError;
+
+pub fn to_ipc(error: sharehub_local::Error) -> IpcError {
+    use sharehub_local::Error as E;
+    match error {
+        E::ResourceNotFound(id) => IpcError::NotFound {
+            what: format!("resource {id}"),
+        },
+        E::Invalid { field, problem } => IpcError::Invalid { field, problem },
+        other @ (E::Sqlite(_) | E::Migration(_) | E::CorruptRow { .. }) => IpcError::Internal {
+            detail: other.to_string(),
+        },
+    }
+}

@@ -1,0 +1,131 @@
+//! The app frame: language, header, routes, and the error box every page uses.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+use sharehub_core::i18n::{error_message, Msg};
+use sharehub_core::ipc::{
+    IpcError, NoArgs, SettingsGet, SettingsSetLanguage, SettingsSetLanguageArgs,
+};
+use sharehub_core::text::Language;
+
+use crate::ipc::call;
+use crate::pages::{ResourceDetailPage, ResourceListPage};
+
+/// The language the UI speaks, shared by every component through context.
+#[derive(Clone, Copy)]
+pub struct Lang(RwSignal<Language>);
+
+impl Lang {
+    pub fn get(self) -> Language {
+        self.0.get()
+    }
+
+    /// A plain message in the current language (reactive when called inside a closure).
+    pub fn t(self, msg: Msg) -> &'static str {
+        msg.text(self.0.get())
+    }
+}
+
+pub fn use_lang() -> Lang {
+    expect_context::<Lang>()
+}
+
+/// The list's address with its filters, so "back" from a detail page restores them.
+#[derive(Clone, Copy)]
+pub struct ListUrl(pub RwSignal<String>);
+
+#[component]
+pub fn App() -> impl IntoView {
+    let language = RwSignal::new(Language::default());
+    let lang = Lang(language);
+    provide_context(lang);
+    provide_context(ListUrl(RwSignal::new("/".to_owned())));
+    // Pages render once the saved language is known, so nothing flickers between languages.
+    let ready = RwSignal::new(false);
+    let startup_error = RwSignal::new(None::<IpcError>);
+    leptos::task::spawn_local(async move {
+        match call::<SettingsGet>(&NoArgs {}).await {
+            Ok(settings) => language.set(settings.language),
+            Err(error) => startup_error.set(Some(error)),
+        }
+        ready.set(true);
+    });
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", language.get().tag());
+        }
+        document().set_title(Msg::AppName.text(language.get()));
+    });
+
+    view! {
+        <Router>
+            <header class="top-bar">
+                <A href="/" attr:class="brand">
+                    <span class="brand-mark" aria-hidden="true">"S"</span>
+                    <span class="brand-name">{move || lang.t(Msg::AppName)}</span>
+                </A>
+                <span class="tagline">{move || lang.t(Msg::Tagline)}</span>
+                <LanguageSwitch />
+            </header>
+            <main>
+                {move || startup_error.get().map(|error| view! { <ErrorBox error /> })}
+                <Show when=move || ready.get()>
+                    <Routes fallback=move || view! { <p class="status">{lang.t(Msg::PageNotFound)}</p> }>
+                        <Route path=path!("/") view=ResourceListPage />
+                        <Route path=path!("/resources/:id") view=ResourceDetailPage />
+                    </Routes>
+                </Show>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let lang = use_lang();
+    let failure = RwSignal::new(None::<IpcError>);
+    let switch = move |_| {
+        let next = match lang.get() {
+            Language::Ko => Language::En,
+            Language::En => Language::Ko,
+        };
+        lang.0.set(next);
+        leptos::task::spawn_local(async move {
+            let saved =
+                call::<SettingsSetLanguage>(&SettingsSetLanguageArgs { language: next }).await;
+            failure.set(saved.err());
+        });
+    };
+    view! {
+        <button
+            class="language-switch"
+            data-test="language-switch"
+            title=move || lang.t(Msg::SwitchLanguageHint)
+            aria-label=move || lang.t(Msg::SwitchLanguageHint)
+            on:click=switch
+        >
+            {move || lang.t(Msg::SwitchLanguage)}
+        </button>
+        {move || failure.get().map(|error| view! { <ErrorBox error /> })}
+    }
+}
+
+/// A clear, translated message for an error, never a blank screen.
+#[component]
+pub fn ErrorBox(error: IpcError, #[prop(optional)] retry: Option<Callback<()>>) -> impl IntoView {
+    let lang = use_lang();
+    let message = {
+        let error = error.clone();
+        move || error_message(lang.get(), &error)
+    };
+    view! {
+        <div class="error-box" role="alert" data-test="error">
+            <strong>{move || lang.t(Msg::ErrorTitle)}</strong>
+            <p>{message}</p>
+            {retry.map(|retry| view! {
+                <button class="secondary" on:click=move |_| retry.run(())>{move || lang.t(Msg::TryAgain)}</button>
+            })}
+        </div>
+    }
+}

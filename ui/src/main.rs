@@ -1,0 +1,12 @@
+//! Share Hub's user interface: Leptos (client-side rendering) compiled to wasm32, shown in
+//! the Tauri webview. It reaches the device's data only through `ipc::call`.
+
+mod app;
+mod format;
+mod ipc;
+mod pages;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}
