@@ -1,5 +1,7 @@
 //! The local store's resource queries, on a real SQLite file seeded with the real demo data.
 
+#![allow(clippy::unwrap_used)] // test set-up helpers
+
 use sharehub_core::demo::DemoFile;
 use sharehub_core::ipc::ResourceQuery;
 use sharehub_core::resource::Visibility;
