@@ -93,12 +93,14 @@ pub enum Pricing {
     Free,
     /// `amount_krw` for every started period of `period_minutes`.
     PerPeriod {
+        #[cfg_attr(feature = "openapi", schema(format = Int64, minimum = 0, maximum = 4294967295_i64))]
         amount_krw: u32,
-        #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+        #[cfg_attr(feature = "openapi", schema(format = Int64, minimum = 1, maximum = 4294967295_i64))]
         period_minutes: u32,
     },
     /// `amount_krw` once per use (a meal, a tool loan).
     PerUse {
+        #[cfg_attr(feature = "openapi", schema(format = Int64, minimum = 0, maximum = 4294967295_i64))]
         amount_krw: u32,
     },
 }
@@ -142,7 +144,7 @@ pub struct Resource {
     pub pricing: Pricing,
     /// How many at once: docks, seats, people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    #[cfg_attr(feature = "openapi", schema(format = Int64, minimum = 1, maximum = 4294967295_i64))]
     pub capacity: Option<u32>,
     /// Opening hours, or the owner's weekly schedule. `None`: always available.
     #[serde(default, skip_serializing_if = "Option::is_none")]

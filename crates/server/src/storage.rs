@@ -75,6 +75,21 @@ pub struct ResourceWrite {
     pub idempotency_key: Option<String>,
 }
 
+/// One mutation of a batch: its key, and its command or why it could not be parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchMutation {
+    pub idempotency_key: String,
+    pub command: std::result::Result<ResourceCommand, String>,
+}
+
+/// The answer to a mutation that could not be parsed.
+pub(crate) fn unparsable(reason: &str) -> MutationOutcome {
+    MutationOutcome::Rejected {
+        reason: reason.to_owned(),
+        problems: Vec::new(),
+    }
+}
+
 /// What a resource write did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WriteResult {
@@ -163,19 +178,15 @@ pub trait Storage: Send + Sync + 'static {
     /// Change log rows with `seq > since`, in `seq` order, at most `limit`.
     async fn changes_since(&self, since: u64, limit: u32) -> Result<Vec<ChangeRow>>;
 
-    /// The first answer given to this account's idempotency key, if any.
-    async fn mutation_outcome(
+    /// Applies a batch of mutations in one transaction, each on its own terms: a refused or
+    /// unparsable mutation changes nothing but its receipt, and does not stop the others.
+    /// A repeated key gets its first answer. Answers come in the batch's order. On a
+    /// database error nothing of the batch is kept, so resending it is safe.
+    async fn apply_mutations(
         &self,
-        account: AccountId,
-        key: &str,
-    ) -> Result<Option<MutationOutcome>>;
-    /// Keeps `outcome` as the answer to the key unless one exists; returns the kept answer.
-    async fn remember_outcome(
-        &self,
-        account: AccountId,
-        key: &str,
-        outcome: &MutationOutcome,
-    ) -> Result<MutationOutcome>;
+        actor: Actor,
+        batch: Vec<BatchMutation>,
+    ) -> Result<Vec<MutationOutcome>>;
 }
 
 /// The text a resource is found by: names and places in Korean and English, lower-cased.

@@ -125,7 +125,6 @@ pub struct MutationRequest {
     #[cfg_attr(feature = "openapi", schema(example = "resource.retire"))]
     pub name: String,
     /// The mutation's arguments; their shape depends on `name` (see `Mutation`).
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub args: serde_json::Value,
 }
 

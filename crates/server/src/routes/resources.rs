@@ -62,6 +62,21 @@ pub(crate) fn applied_version(result: WriteResult) -> Result<u64> {
     }
 }
 
+/// The largest version: 2^53 - 1, so JavaScript clients hold versions exactly.
+const MAX_VERSION: u64 = (1 << 53) - 1;
+
+impl BaseVersion {
+    fn checked(self) -> Result<Option<u64>> {
+        match self.base_version {
+            Some(version) if version > MAX_VERSION => Err(Error::invalid(
+                "base_version",
+                format!("must be at most {MAX_VERSION}: send the version this server gave out"),
+            )),
+            other => Ok(other),
+        }
+    }
+}
+
 async fn write(state: &AppState, actor: Actor, command: ResourceCommand) -> Result<u64> {
     let stale_base = match &command {
         ResourceCommand::Update { base_version, .. }
@@ -242,7 +257,7 @@ pub async fn update(
         user.actor(),
         ResourceCommand::Update {
             resource,
-            base_version: base.base_version,
+            base_version: base.checked()?,
         },
     )
     .await?;
@@ -275,7 +290,7 @@ pub async fn retire(
         user.actor(),
         ResourceCommand::Retire {
             id,
-            base_version: base.base_version,
+            base_version: base.checked()?,
         },
     )
     .await?;

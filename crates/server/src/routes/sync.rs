@@ -7,22 +7,26 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use serde_json::value::RawValue;
+use sharehub_core::resource::FieldProblem;
 use sharehub_core::wire::sync::{
     DEFAULT_CHANGES_LIMIT, MAX_BATCH_MUTATIONS, MAX_CHANGES_LIMIT, MAX_IDEMPOTENCY_KEY_CHARS,
 };
 use sharehub_core::wire::{
-    AccountId, ChangesPage, ChangesQuery, Mutation, MutationBatch, MutationOutcome, MutationResult,
-    MutationResults, Problem, TombstoneReason,
+    AccountId, ChangesPage, ChangesQuery, Mutation, MutationBatch, MutationResult, MutationResults,
+    Problem, TombstoneReason,
 };
 use uuid::Uuid;
 
 use crate::auth::SignedInUser;
 use crate::error::{Error, Result};
 use crate::request_input::{JsonBody, QueryParams};
-use crate::rules::{Actor, ResourceCommand};
+use crate::rules::ResourceCommand;
 use crate::state::AppState;
-use crate::storage::ResourceWrite;
+use crate::storage::BatchMutation;
 use crate::visibility::sees_exact;
+
+/// The largest cursor: 2^53 - 1, so JavaScript clients hold cursors exactly.
+const MAX_CURSOR: u64 = (1 << 53) - 1;
 
 /// The wire shape of [`sharehub_core::wire::Change`], written without re-parsing the stored
 /// record JSON (pulls serve tens of thousands of rows a second).
@@ -73,10 +77,10 @@ pub async fn changes(
     QueryParams(query): QueryParams<ChangesQuery>,
 ) -> Result<Response> {
     let since = query.since.unwrap_or(0);
-    if since > i64::MAX as u64 {
+    if since > MAX_CURSOR {
         return Err(Error::invalid(
             "since",
-            "must be a cursor this server gave out",
+            format!("must be at most {MAX_CURSOR}: send the next_since this server gave out"),
         ));
     }
     let limit = query.limit.unwrap_or(DEFAULT_CHANGES_LIMIT);
@@ -145,49 +149,6 @@ fn to_command(mutation: Mutation) -> ResourceCommand {
     }
 }
 
-async fn apply_one(
-    state: &AppState,
-    actor: Actor,
-    key: &str,
-    name: &str,
-    args: &serde_json::Value,
-) -> Result<MutationOutcome> {
-    let chars = key.chars().count();
-    if chars == 0 || chars > MAX_IDEMPOTENCY_KEY_CHARS {
-        return Ok(MutationOutcome::Rejected {
-            reason: format!(
-                "the idempotency key must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} characters; nothing was done"
-            ),
-            problems: Vec::new(),
-        });
-    }
-    if let Some(outcome) = state.storage.mutation_outcome(actor.id, key).await? {
-        return Ok(outcome);
-    }
-    let mutation = match Mutation::parse(name, args) {
-        Ok(mutation) => mutation,
-        Err(reason) => {
-            let rejected = MutationOutcome::Rejected {
-                reason,
-                problems: Vec::new(),
-            };
-            return state
-                .storage
-                .remember_outcome(actor.id, key, &rejected)
-                .await;
-        }
-    };
-    let result = state
-        .storage
-        .write_resource(ResourceWrite {
-            actor,
-            command: to_command(mutation),
-            idempotency_key: Some(key.to_owned()),
-        })
-        .await?;
-    Ok(result.to_outcome(actor))
-}
-
 /// Apply a batch of named mutations, each on its own: the answer lists, in order, whether
 /// each was applied, rejected (with a reason) or bumped (with alternatives). A repeated
 /// idempotency key gets its first answer again and changes nothing.
@@ -215,21 +176,47 @@ pub async fn mutations(
             ),
         ));
     }
-    let actor = user.actor();
-    let mut results = Vec::with_capacity(batch.mutations.len());
-    for request in batch.mutations {
-        let outcome = apply_one(
-            &state,
-            actor,
-            &request.idempotency_key,
-            &request.name,
-            &request.args,
-        )
-        .await?;
-        results.push(MutationResult {
-            idempotency_key: request.idempotency_key,
-            outcome,
-        });
+    // A key that cannot be remembered cannot make the mutation safe to resend: refuse the
+    // batch before doing anything, naming the mutation.
+    let bad_keys: Vec<FieldProblem> = batch
+        .mutations
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| {
+            let chars = m.idempotency_key.chars().count();
+            chars == 0 || chars > MAX_IDEMPOTENCY_KEY_CHARS
+        })
+        .map(|(i, _)| {
+            FieldProblem::new(
+                format!("mutations[{i}].idempotency_key"),
+                format!("must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} characters"),
+            )
+        })
+        .collect();
+    if !bad_keys.is_empty() {
+        return Err(Error::Invalid { problems: bad_keys });
     }
+    let keys: Vec<String> = batch
+        .mutations
+        .iter()
+        .map(|m| m.idempotency_key.clone())
+        .collect();
+    let parsed = batch
+        .mutations
+        .into_iter()
+        .map(|m| BatchMutation {
+            command: Mutation::parse(&m.name, &m.args).map(to_command),
+            idempotency_key: m.idempotency_key,
+        })
+        .collect();
+    let outcomes = state.storage.apply_mutations(user.actor(), parsed).await?;
+    let results = keys
+        .into_iter()
+        .zip(outcomes)
+        .map(|(idempotency_key, outcome)| MutationResult {
+            idempotency_key,
+            outcome,
+        })
+        .collect();
     Ok(Json(MutationResults { results }))
 }

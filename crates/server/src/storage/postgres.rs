@@ -13,11 +13,11 @@ use tokio_postgres::{NoTls, Row};
 
 use super::{
     from_millis, millis, outcome_json, parse_outcome, parse_resource, parse_role, resource_json,
-    search_text, ChangeRow, ResourceFilter, ResourceWrite, Storage, StoredAccount, StoredSession,
-    WriteResult,
+    search_text, unparsable, BatchMutation, ChangeRow, ResourceFilter, ResourceWrite, Storage,
+    StoredAccount, StoredSession, WriteResult,
 };
 use crate::error::{Error, Result};
-use crate::rules::{decide, Decision, StoredResource};
+use crate::rules::{decide, Actor, Decision, ResourceCommand, StoredResource};
 use crate::visibility::is_restricted;
 
 /// Append-only, numbered migrations: (version, SQL).
@@ -252,6 +252,52 @@ async fn insert_receipt(
     Ok(())
 }
 
+/// One resource write inside a write transaction that holds the change-log lock: the
+/// receipt check, the rules, the change, the receipt.
+async fn write_in(
+    tx: &deadpool_postgres::Transaction<'_>,
+    actor: Actor,
+    command: ResourceCommand,
+    key: Option<&str>,
+) -> Result<WriteResult> {
+    if let Some(key) = key {
+        if let Some(outcome) = receipt_in(tx, actor.id, key).await? {
+            return Ok(WriteResult::Repeated(outcome));
+        }
+    }
+    let current = resource_in(tx, command.target()).await?;
+    let result = match decide(actor, command, current.as_ref()) {
+        Decision::Put { resource, owner_id } => WriteResult::Applied {
+            version: put_resource(tx, &resource, owner_id).await?,
+        },
+        Decision::Retire => {
+            let current = current.ok_or_else(|| Error::internal("retire without record"))?;
+            let seq = append_change(
+                tx,
+                current.resource.id.0,
+                current.owner_id,
+                is_restricted(&current.resource),
+                None,
+            )
+            .await?;
+            tx.execute(
+                "UPDATE resource SET retired = true, version = $2 WHERE id = $1",
+                &[&current.resource.id.0, &(seq as i64)],
+            )
+            .await?;
+            WriteResult::Applied { version: seq }
+        }
+        Decision::Refuse(refusal) => WriteResult::Refused(refusal),
+        Decision::Bump { current } => WriteResult::Bumped {
+            current: Box::new(current),
+        },
+    };
+    if let Some(key) = key {
+        insert_receipt(tx, actor.id, key, &result.to_outcome(actor)).await?;
+    }
+    Ok(result)
+}
+
 #[async_trait]
 impl Storage for PostgresStorage {
     fn backend(&self) -> &'static str {
@@ -453,44 +499,46 @@ impl Storage for PostgresStorage {
         let tx = client.transaction().await?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOG_LOCK])
             .await?;
-        let actor = write.actor;
-        if let Some(key) = &write.idempotency_key {
-            if let Some(outcome) = receipt_in(&tx, actor.id, key).await? {
-                return Ok(WriteResult::Repeated(outcome));
-            }
-        }
-        let current = resource_in(&tx, write.command.target()).await?;
-        let result = match decide(actor, write.command, current.as_ref()) {
-            Decision::Put { resource, owner_id } => WriteResult::Applied {
-                version: put_resource(&tx, &resource, owner_id).await?,
-            },
-            Decision::Retire => {
-                let current = current.ok_or_else(|| Error::internal("retire without record"))?;
-                let seq = append_change(
-                    &tx,
-                    current.resource.id.0,
-                    current.owner_id,
-                    is_restricted(&current.resource),
-                    None,
-                )
-                .await?;
-                tx.execute(
-                    "UPDATE resource SET retired = true, version = $2 WHERE id = $1",
-                    &[&current.resource.id.0, &(seq as i64)],
-                )
-                .await?;
-                WriteResult::Applied { version: seq }
-            }
-            Decision::Refuse(refusal) => WriteResult::Refused(refusal),
-            Decision::Bump { current } => WriteResult::Bumped {
-                current: Box::new(current),
-            },
-        };
-        if let Some(key) = &write.idempotency_key {
-            insert_receipt(&tx, actor.id, key, &result.to_outcome(actor)).await?;
-        }
+        let result = write_in(
+            &tx,
+            write.actor,
+            write.command,
+            write.idempotency_key.as_deref(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(result)
+    }
+
+    async fn apply_mutations(
+        &self,
+        actor: Actor,
+        batch: Vec<BatchMutation>,
+    ) -> Result<Vec<MutationOutcome>> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOG_LOCK])
+            .await?;
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for mutation in batch {
+            let key = mutation.idempotency_key.as_str();
+            let outcome = match mutation.command {
+                Ok(command) => write_in(&tx, actor, command, Some(key))
+                    .await?
+                    .to_outcome(actor),
+                Err(reason) => match receipt_in(&tx, actor.id, key).await? {
+                    Some(first) => first,
+                    None => {
+                        let rejected = unparsable(&reason);
+                        insert_receipt(&tx, actor.id, key, &rejected).await?;
+                        rejected
+                    }
+                },
+            };
+            outcomes.push(outcome);
+        }
+        tx.commit().await?;
+        Ok(outcomes)
     }
 
     async fn seed_resources(&self, owner: AccountId, resources: &[Resource]) -> Result<usize> {
@@ -531,26 +579,5 @@ impl Storage for PostgresStorage {
                 })
             })
             .collect()
-    }
-
-    async fn mutation_outcome(
-        &self,
-        account: AccountId,
-        key: &str,
-    ) -> Result<Option<MutationOutcome>> {
-        receipt_in(&self.client().await?, account, key).await
-    }
-
-    async fn remember_outcome(
-        &self,
-        account: AccountId,
-        key: &str,
-        outcome: &MutationOutcome,
-    ) -> Result<MutationOutcome> {
-        let client = self.client().await?;
-        insert_receipt(&client, account, key, outcome).await?;
-        receipt_in(&client, account, key)
-            .await?
-            .ok_or_else(|| Error::internal("a receipt vanished after it was written"))
     }
 }

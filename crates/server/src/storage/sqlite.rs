@@ -17,11 +17,11 @@ use uuid::Uuid;
 
 use super::{
     from_millis, millis, outcome_json, parse_outcome, parse_resource, parse_role, resource_json,
-    search_text, ChangeRow, ResourceFilter, ResourceWrite, Storage, StoredAccount, StoredSession,
-    WriteResult,
+    search_text, unparsable, BatchMutation, ChangeRow, ResourceFilter, ResourceWrite, Storage,
+    StoredAccount, StoredSession, WriteResult,
 };
 use crate::error::{Error, Result};
-use crate::rules::{decide, Decision, StoredResource};
+use crate::rules::{decide, Actor, Decision, ResourceCommand, StoredResource};
 use crate::visibility::is_restricted;
 
 /// Append-only, numbered migrations.
@@ -280,6 +280,49 @@ fn is_unique_violation(error: &rusqlite::Error) -> bool {
     )
 }
 
+/// One resource write inside a write transaction: the receipt check, the rules, the change,
+/// the receipt.
+fn write_in(
+    tx: &rusqlite::Transaction<'_>,
+    actor: Actor,
+    command: ResourceCommand,
+    key: Option<&str>,
+) -> Result<WriteResult> {
+    if let Some(key) = key {
+        if let Some(outcome) = receipt_in(tx, actor.id, key)? {
+            return Ok(WriteResult::Repeated(outcome));
+        }
+    }
+    let current = resource_in(tx, command.target())?;
+    let result = match decide(actor, command, current.as_ref()) {
+        Decision::Put { resource, owner_id } => WriteResult::Applied {
+            version: put_resource(tx, &resource, owner_id)?,
+        },
+        Decision::Retire => {
+            let current = current.ok_or_else(|| Error::internal("retire without record"))?;
+            let id = current.resource.id.to_string();
+            let seq = append_change(
+                tx,
+                &id,
+                current.owner_id,
+                is_restricted(&current.resource),
+                None,
+            )?;
+            tx.prepare_cached("UPDATE resource SET retired = 1, version = ?2 WHERE id = ?1")?
+                .execute(params![id, seq as i64])?;
+            WriteResult::Applied { version: seq }
+        }
+        Decision::Refuse(refusal) => WriteResult::Refused(refusal),
+        Decision::Bump { current } => WriteResult::Bumped {
+            current: Box::new(current),
+        },
+    };
+    if let Some(key) = key {
+        insert_receipt(tx, actor.id, key, &result.to_outcome(actor))?;
+    }
+    Ok(result)
+}
+
 #[async_trait]
 impl Storage for SqliteStorage {
     fn backend(&self) -> &'static str {
@@ -473,43 +516,39 @@ impl Storage for SqliteStorage {
 
     async fn write_resource(&self, write: ResourceWrite) -> Result<WriteResult> {
         self.write(move |tx| {
-            let actor = write.actor;
-            if let Some(key) = &write.idempotency_key {
-                if let Some(outcome) = receipt_in(tx, actor.id, key)? {
-                    return Ok(WriteResult::Repeated(outcome));
-                }
+            write_in(
+                tx,
+                write.actor,
+                write.command,
+                write.idempotency_key.as_deref(),
+            )
+        })
+        .await
+    }
+
+    async fn apply_mutations(
+        &self,
+        actor: Actor,
+        batch: Vec<BatchMutation>,
+    ) -> Result<Vec<MutationOutcome>> {
+        self.write(move |tx| {
+            let mut outcomes = Vec::with_capacity(batch.len());
+            for mutation in batch {
+                let key = mutation.idempotency_key.as_str();
+                let outcome = match mutation.command {
+                    Ok(command) => write_in(tx, actor, command, Some(key))?.to_outcome(actor),
+                    Err(reason) => match receipt_in(tx, actor.id, key)? {
+                        Some(first) => first,
+                        None => {
+                            let rejected = unparsable(&reason);
+                            insert_receipt(tx, actor.id, key, &rejected)?;
+                            rejected
+                        }
+                    },
+                };
+                outcomes.push(outcome);
             }
-            let current = resource_in(tx, write.command.target())?;
-            let result = match decide(actor, write.command, current.as_ref()) {
-                Decision::Put { resource, owner_id } => WriteResult::Applied {
-                    version: put_resource(tx, &resource, owner_id)?,
-                },
-                Decision::Retire => {
-                    let current =
-                        current.ok_or_else(|| Error::internal("retire without record"))?;
-                    let id = current.resource.id.to_string();
-                    let seq = append_change(
-                        tx,
-                        &id,
-                        current.owner_id,
-                        is_restricted(&current.resource),
-                        None,
-                    )?;
-                    tx.prepare_cached(
-                        "UPDATE resource SET retired = 1, version = ?2 WHERE id = ?1",
-                    )?
-                    .execute(params![id, seq as i64])?;
-                    WriteResult::Applied { version: seq }
-                }
-                Decision::Refuse(refusal) => WriteResult::Refused(refusal),
-                Decision::Bump { current } => WriteResult::Bumped {
-                    current: Box::new(current),
-                },
-            };
-            if let Some(key) = &write.idempotency_key {
-                insert_receipt(tx, actor.id, key, &result.to_outcome(actor))?;
-            }
-            Ok(result)
+            Ok(outcomes)
         })
         .await
     }
@@ -560,31 +599,6 @@ impl Storage for SqliteStorage {
                 });
             }
             Ok(changes)
-        })
-        .await
-    }
-
-    async fn mutation_outcome(
-        &self,
-        account: AccountId,
-        key: &str,
-    ) -> Result<Option<MutationOutcome>> {
-        let key = key.to_owned();
-        self.read(move |conn| receipt_in(conn, account, &key)).await
-    }
-
-    async fn remember_outcome(
-        &self,
-        account: AccountId,
-        key: &str,
-        outcome: &MutationOutcome,
-    ) -> Result<MutationOutcome> {
-        let key = key.to_owned();
-        let outcome = outcome.clone();
-        self.write(move |tx| {
-            insert_receipt(tx, account, &key, &outcome)?;
-            receipt_in(tx, account, &key)?
-                .ok_or_else(|| Error::internal("a receipt vanished in its own transaction"))
         })
         .await
     }

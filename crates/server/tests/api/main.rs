@@ -56,6 +56,7 @@ backend_suite!(
     sync::mutations_are_applied_rejected_or_bumped_one_by_one,
     sync::repeated_keys_return_the_first_answer_and_change_nothing,
     sync::another_user_cannot_read_my_receipts_or_my_hidden_records,
+    sync::concurrent_writers_never_make_a_puller_skip_a_change,
     bad_input::malformed_bodies_are_refused_with_specific_problems,
     bad_input::bad_queries_and_ids_are_refused,
     bad_input::markup_and_sql_in_text_fields,
