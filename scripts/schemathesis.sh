@@ -11,7 +11,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VENV="${SHAREHUB_VENV:-$ROOT/target/venv}"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-MAX_EXAMPLES="${SHAREHUB_SCHEMATHESIS_EXAMPLES:-30}"
+MAX_EXAMPLES="${SHAREHUB_SCHEMATHESIS_EXAMPLES:-100}"
 
 if [ ! -x "$VENV/bin/schemathesis" ]; then
     echo "schemathesis.sh: creating $VENV" >&2

@@ -34,7 +34,8 @@ fn resource(n: usize) -> Resource {
     let text = |ko: String, en: String| LocalizedText::new(ko, en);
     Resource {
         id: ResourceId::new_v7(),
-        kind: ResourceKind::ALL[n % ResourceKind::ALL.len()],
+        // Every kind a resident may add (bike stations are for coordinators).
+        kind: ResourceKind::ALL[1 + n % (ResourceKind::ALL.len() - 1)],
         name: text(format!("공유 물건 {n}"), format!("Shared thing {n}")),
         description: text("벤치마크용".into(), "For the benchmark".into()),
         location: GeoPoint {

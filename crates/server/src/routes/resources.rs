@@ -277,6 +277,7 @@ pub async fn update(
         (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Changed since base_version", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "Already retired", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`base_version` is out of range", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn retire(
     State(state): State<AppState>,
