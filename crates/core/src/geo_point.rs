@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod radius_box;
+pub use radius_box::{boxes_around, GeoBox, EARTH_RADIUS_M};
+
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GeoPoint {

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::text::Language;
 use crate::{Resource, ResourceId, ResourceKind, ResourceSummary};
 
+mod near;
+pub use near::*;
+
 pub trait Command {
     /// The Tauri command name.
     const NAME: &'static str;
@@ -45,6 +48,10 @@ pub struct ResourceQuery {
     /// Matches names, neighborhoods, districts and addresses in Korean and English.
     #[serde(default)]
     pub text: Option<String>,
+    /// Only resources in this gu (5-digit KOSTAT code) or 행정동 (7 digits); see
+    /// [`AreaList`].
+    #[serde(default)]
+    pub area: Option<String>,
 }
 
 /// Longest accepted search text, in characters.
@@ -52,15 +59,8 @@ pub const MAX_QUERY_CHARS: usize = 100;
 
 impl ResourceQuery {
     pub fn check(&self) -> Result<(), IpcError> {
-        if let Some(text) = &self.text {
-            if text.chars().count() > MAX_QUERY_CHARS {
-                return Err(IpcError::Invalid {
-                    field: "text".into(),
-                    problem: format!("must be at most {MAX_QUERY_CHARS} characters"),
-                });
-            }
-        }
-        Ok(())
+        near::check_text(self.text.as_deref())?;
+        check_area_code(self.area.as_deref())
     }
 }
 
@@ -134,15 +134,31 @@ mod tests {
     #[test]
     fn long_query_is_invalid() {
         let q = ResourceQuery {
-            kind: None,
             text: Some("가".repeat(101)),
+            ..ResourceQuery::default()
         };
         assert!(matches!(q.check(), Err(IpcError::Invalid { .. })));
         assert!(ResourceQuery {
-            kind: None,
-            text: Some("망원".into())
+            text: Some("망원".into()),
+            ..ResourceQuery::default()
         }
         .check()
         .is_ok());
+    }
+
+    #[test]
+    fn area_filter_is_a_gu_or_dong_code_and_optional_in_json() {
+        let old: ResourceQuery = serde_json::from_value(serde_json::json!({"kind": null})).unwrap();
+        assert_eq!(old, ResourceQuery::default());
+        let dong = ResourceQuery {
+            area: Some("1114069".into()),
+            ..ResourceQuery::default()
+        };
+        assert!(dong.check().is_ok());
+        let bad = ResourceQuery {
+            area: Some("mapo".into()),
+            ..ResourceQuery::default()
+        };
+        assert!(matches!(bad.check(), Err(IpcError::Invalid { field, .. }) if field == "area"));
     }
 }

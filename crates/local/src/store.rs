@@ -9,6 +9,8 @@ use rusqlite_migration::{Migrations, M};
 
 use crate::error::Result;
 
+mod areas;
+mod near;
 mod resources;
 mod settings;
 
@@ -21,11 +23,15 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!(
             "store/migrations/0002_settings_and_search.sql"
         )),
+        M::up_with_hook(
+            include_str!("store/migrations/0003_areas_and_near.sql"),
+            areas::fill_area_codes,
+        ),
     ])
 });
 
 /// Number of migrations this build knows: the newest schema version.
-pub const MIGRATIONS_COUNT: usize = 2;
+pub const MIGRATIONS_COUNT: usize = 3;
 
 /// One connection to the device's database file.
 #[derive(Debug)]
@@ -89,6 +95,9 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // The delete half of an `INSERT OR REPLACE` fires delete triggers only with this on;
+    // the R*Tree of migration 0003 relies on them.
+    conn.pragma_update(None, "recursive_triggers", "ON")?;
     Ok(())
 }
 

@@ -29,8 +29,8 @@ fn v1_fixture_upgraded_equals_fresh_install_and_keeps_its_data() {
     // The old row is still there and reachable through the new search column.
     let hits = upgraded
         .list_resources(&ResourceQuery {
-            kind: None,
             text: Some("MANGWON".into()),
+            ..ResourceQuery::default()
         })
         .unwrap();
     assert_eq!(hits.len(), 1);

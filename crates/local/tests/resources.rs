@@ -22,6 +22,7 @@ fn query(kind: Option<ResourceKind>, text: Option<&str>) -> ResourceQuery {
     ResourceQuery {
         kind,
         text: text.map(str::to_owned),
+        area: None,
     }
 }
 

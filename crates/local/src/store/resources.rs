@@ -1,39 +1,120 @@
 //! Shared resources in the local store.
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 use sharehub_core::demo::DemoFile;
-use sharehub_core::ipc::ResourceQuery;
+use sharehub_core::ipc::{check_area_code, IpcError, ResourceQuery};
 use sharehub_core::resource::Visibility;
 use sharehub_core::{GeoPoint, LocalizedText, Resource, ResourceId, ResourceKind, ResourceSummary};
 
+use super::areas::AreaCodes;
 use super::Store;
 use crate::error::{Error, Result};
 
-const SUMMARY_COLUMNS: &str = "id, kind, name_ko, name_en, district_ko, district_en, \
-     neighborhood_ko, neighborhood_en, lat, lon, pricing, capacity";
+/// The columns [`read_summary`] reads, of `resource AS r`.
+pub(super) const SUMMARY_COLUMNS: &str = "r.id, r.kind, r.name_ko, r.name_en, \
+     r.district_ko, r.district_en, r.neighborhood_ko, r.neighborhood_en, r.lat, r.lon, \
+     r.pricing, r.capacity";
 
 const FULL_COLUMNS: &str = "id, kind, name_ko, name_en, district_ko, district_en, \
      neighborhood_ko, neighborhood_en, lat, lon, pricing, capacity, \
      description_ko, description_en, address_ko, address_en, owner_name_ko, owner_name_en, \
      schedule, visibility";
 
+/// The filters the list and the near search share.
+pub(super) struct Filters<'a> {
+    pub kind: Option<ResourceKind>,
+    pub text: Option<&'a str>,
+    pub area: Option<&'a str>,
+    pub free_only: bool,
+}
+
+/// `WHERE` conditions on `resource AS r` with their `?` parameters, in order. Only the
+/// filters in use become SQL, so SQLite can use the area index, and each combination is
+/// one cached statement.
+#[derive(Debug, Default)]
+pub(super) struct Conditions {
+    sql: Vec<&'static str>,
+    params: Vec<Value>,
+}
+
+impl Conditions {
+    pub(super) fn for_filters(filters: &Filters<'_>) -> Result<Conditions> {
+        let mut c = Conditions::default();
+        if let Some(kind) = filters.kind {
+            c.push("r.kind = ?", [Value::from(kind.as_str().to_owned())]);
+        }
+        if filters.free_only {
+            c.push("json_extract(r.pricing, '$.type') = 'free'", []);
+        }
+        match parse_area(filters.area)? {
+            Some(AreaFilter::Gu(gu)) => c.push("r.gu_code = ?", [Value::from(gu)]),
+            Some(AreaFilter::Dong { gu, dong }) => c.push(
+                "r.gu_code = ? AND r.dong_code = ?",
+                [Value::from(gu), Value::from(dong)],
+            ),
+            None => {}
+        }
+        let text = filters.text.map(str::trim).filter(|t| !t.is_empty());
+        if let Some(text) = text {
+            c.push(
+                "r.search_text LIKE ? ESCAPE '\\'",
+                [Value::from(like_pattern(text))],
+            );
+        }
+        Ok(c)
+    }
+
+    pub(super) fn push(&mut self, sql: &'static str, params: impl IntoIterator<Item = Value>) {
+        self.sql.push(sql);
+        self.params.extend(params);
+    }
+
+    pub(super) fn where_sql(&self) -> String {
+        if self.sql.is_empty() {
+            "1".to_owned()
+        } else {
+            self.sql.join(" AND ")
+        }
+    }
+
+    pub(super) fn params(&self) -> &[Value] {
+        &self.params
+    }
+}
+
+enum AreaFilter {
+    Gu(String),
+    Dong { gu: String, dong: String },
+}
+
+fn parse_area(area: Option<&str>) -> Result<Option<AreaFilter>> {
+    check_area_code(area).map_err(from_ipc)?;
+    Ok(area.map(|code| match code.get(..5) {
+        Some(gu) if code.len() == 7 => AreaFilter::Dong {
+            gu: gu.to_owned(),
+            dong: code.to_owned(),
+        },
+        _ => AreaFilter::Gu(code.to_owned()),
+    }))
+}
+
 impl Store {
     /// Lists resources matching `query`, ordered by Korean name.
     pub fn list_resources(&self, query: &ResourceQuery) -> Result<Vec<ResourceSummary>> {
-        let pattern = query
-            .text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(like_pattern);
-        let kind = query.kind.map(ResourceKind::as_str);
+        let filters = Conditions::for_filters(&Filters {
+            kind: query.kind,
+            text: query.text.as_deref(),
+            area: query.area.as_deref(),
+            free_only: false,
+        })?;
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM resource
-             WHERE (?1 IS NULL OR kind = ?1)
-               AND (?2 IS NULL OR search_text LIKE ?2 ESCAPE '\\')
-             ORDER BY name_ko, id"
+            "SELECT {SUMMARY_COLUMNS} FROM resource AS r WHERE {} ORDER BY r.name_ko, r.id",
+            filters.where_sql()
         ))?;
-        let rows = stmt.query_map(params![kind, pattern], |row| Ok(read_summary(row)))?;
+        let rows = stmt.query_map(params_from_iter(filters.params()), |row| {
+            Ok(read_summary(row))
+        })?;
         rows.map(|r| r?).collect()
     }
 
@@ -84,10 +165,13 @@ fn insert_all(tx: &rusqlite::Transaction<'_>, resources: &[Resource]) -> Result<
     let mut stmt = tx.prepare_cached(
         "INSERT OR REPLACE INTO resource (id, kind, name_ko, name_en, description_ko, description_en,
              lat, lon, address_ko, address_en, district_ko, district_en, neighborhood_ko,
-             neighborhood_en, owner_name_ko, owner_name_en, pricing, capacity, schedule, visibility)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+             neighborhood_en, owner_name_ko, owner_name_en, pricing, capacity, schedule, visibility,
+             gu_code, dong_code)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+             ?21, ?22)",
     )?;
     for r in resources {
+        let area = AreaCodes::of(r.location);
         let pricing = to_json(&r.pricing)?;
         let schedule = r.schedule.as_ref().map(to_json).transpose()?;
         let visibility = to_json(&r.visibility)?;
@@ -112,9 +196,22 @@ fn insert_all(tx: &rusqlite::Transaction<'_>, resources: &[Resource]) -> Result<
             r.capacity,
             schedule,
             visibility,
+            area.gu,
+            area.dong,
         ])?;
     }
     Ok(())
+}
+
+/// A query the IPC contract refuses is refused by the store with the same field and words.
+pub(super) fn from_ipc(error: IpcError) -> Error {
+    match error {
+        IpcError::Invalid { field, problem } => Error::Invalid { field, problem },
+        other => Error::Invalid {
+            field: "query".into(),
+            problem: other.to_string(),
+        },
+    }
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
@@ -145,7 +242,7 @@ fn corrupt(id: &str, detail: impl ToString) -> Error {
     }
 }
 
-fn read_summary(row: &Row<'_>) -> Result<ResourceSummary> {
+pub(super) fn read_summary(row: &Row<'_>) -> Result<ResourceSummary> {
     let id: String = row.get(0)?;
     let kind: String = row.get(1)?;
     let pricing: String = row.get(10)?;
