@@ -105,6 +105,24 @@ impl<T: DeserializeOwned> FromRequestParts<AppState> for QueryParams<T> {
     }
 }
 
+/// The one `{id}` segment of a path, as text; each handler parses it into its id type.
+/// A segment that is not valid percent-encoded UTF-8 is answered as "not found".
+#[derive(Debug, Clone)]
+pub struct PathId(pub String);
+
+impl FromRequestParts<AppState> for PathId {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(id)| PathId(id))
+            .map_err(|rejection| Error::NotFound {
+                what: format!("this path ({rejection})"),
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use sharehub_core::wire::LoginRequest;

@@ -1,6 +1,6 @@
 //! `/v1/accounts`: registration, the signed-in account, roles.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use sharehub_core::wire::accounts::{normalize_email, normalize_phone};
@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::sessions::{check_address_limit, start_session, ClientAddress};
 use crate::auth::SignedInUser;
 use crate::error::{Error, Result};
-use crate::request_input::JsonBody;
+use crate::request_input::{JsonBody, PathId};
 use crate::state::AppState;
 use crate::storage::StoredAccount;
 
@@ -97,7 +97,7 @@ pub async fn me(user: SignedInUser) -> Json<AccountView> {
 pub async fn get(
     State(state): State<AppState>,
     user: SignedInUser,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<Json<AccountView>> {
     let id = parse_account_id(&id)?;
     let not_found = || Error::NotFound {
@@ -129,7 +129,7 @@ pub async fn get(
 pub async fn set_role(
     State(state): State<AppState>,
     user: SignedInUser,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     JsonBody(change): JsonBody<RoleChange>,
 ) -> Result<Json<AccountView>> {
     let id = parse_account_id(&id)?;

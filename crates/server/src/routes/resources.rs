@@ -1,6 +1,6 @@
 //! `/v1/resources`: the public listing, and creating, updating and retiring resources.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 
 use crate::auth::{MaybeSignedIn, SignedInUser};
 use crate::error::{Error, Result};
-use crate::request_input::{JsonBody, QueryParams};
+use crate::request_input::{JsonBody, PathId, QueryParams};
 use crate::rules::{Actor, RefusalKind, ResourceCommand};
 use crate::state::AppState;
 use crate::storage::{like_pattern, ResourceFilter, ResourceWrite, WriteResult};
@@ -200,7 +200,7 @@ pub async fn create(
 pub async fn get(
     State(state): State<AppState>,
     MaybeSignedIn(user): MaybeSignedIn,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<Json<ResourceView>> {
     let id = parse_resource_id(&id)?;
     let stored = state
@@ -241,7 +241,7 @@ pub async fn get(
 pub async fn update(
     State(state): State<AppState>,
     user: SignedInUser,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     QueryParams(base): QueryParams<BaseVersion>,
     JsonBody(resource): JsonBody<Resource>,
 ) -> Result<Json<ResourceView>> {
@@ -282,7 +282,7 @@ pub async fn update(
 pub async fn retire(
     State(state): State<AppState>,
     user: SignedInUser,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     QueryParams(base): QueryParams<BaseVersion>,
 ) -> Result<StatusCode> {
     let id = parse_resource_id(&id)?;

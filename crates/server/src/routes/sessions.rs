@@ -4,7 +4,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::accounts::view;
 use crate::auth::{token, SignedInUser};
 use crate::error::{Error, Result};
-use crate::request_input::JsonBody;
+use crate::request_input::{JsonBody, PathId};
 use crate::state::AppState;
 use crate::storage::{StoredAccount, StoredSession};
 
@@ -185,7 +185,7 @@ pub async fn delete_current(
 pub async fn delete(
     State(state): State<AppState>,
     user: SignedInUser,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<StatusCode> {
     let id = SessionId(Uuid::parse_str(&id).map_err(|_| Error::NotFound {
         what: format!("session {id:?} (ids are UUIDs)"),

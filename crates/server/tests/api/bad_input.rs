@@ -158,10 +158,16 @@ pub async fn bad_queries_and_ids_are_refused(server: &TestServer) {
         .get(&format!("/v1/resources?q={long}"), None)
         .await
         .problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid-field");
-    server
-        .get("/v1/resources/1%20OR%201=1", None)
-        .await
-        .problem(StatusCode::NOT_FOUND, "not-found");
+    for path in [
+        "/v1/resources/1%20OR%201=1",
+        "/v1/resources/%FF%FE",
+        "/v1/resources/%C0",
+    ] {
+        server
+            .get(path, None)
+            .await
+            .problem(StatusCode::NOT_FOUND, "not-found");
+    }
 }
 
 pub async fn markup_and_sql_in_text_fields(server: &TestServer) {
