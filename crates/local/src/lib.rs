@@ -6,6 +6,8 @@
 
 mod error;
 pub mod store;
+pub mod sync;
 
 pub use error::Error;
 pub use store::Store;
+pub use sync::{SyncEngine, SyncStore};

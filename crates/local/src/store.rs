@@ -27,11 +27,12 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
             include_str!("store/migrations/0003_areas_and_near.sql"),
             areas::fill_area_codes,
         ),
+        M::up(include_str!("store/migrations/0004_sync.sql")),
     ])
 });
 
 /// Number of migrations this build knows: the newest schema version.
-pub const MIGRATIONS_COUNT: usize = 3;
+pub const MIGRATIONS_COUNT: usize = 4;
 
 /// One connection to the device's database file.
 #[derive(Debug)]

@@ -1,0 +1,177 @@
+//! The Share Hub API client (reqwest, rustls): the few calls sync and sign-in need. Every
+//! failure becomes an [`Error`] that says whether retrying can help.
+
+use std::time::Duration;
+
+use reqwest::header::RETRY_AFTER;
+use reqwest::{RequestBuilder, Response, StatusCode};
+use serde::de::DeserializeOwned;
+use sharehub_core::wire::{
+    AccountView, ChangesPage, LoginRequest, MutationBatch, MutationRequest, MutationResults,
+    Problem, RegisterRequest, SignedIn,
+};
+
+use crate::error::{Error, Result};
+
+/// A session token as the server issued it. Kept in memory only: the app stores it in the
+/// OS keyring, never in the database. `Debug` does not show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionToken(String);
+
+impl SessionToken {
+    pub fn new(token: impl Into<String>) -> Self {
+        SessionToken(token.into())
+    }
+
+    /// The secret, for the keyring.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionToken(…)")
+    }
+}
+
+/// Talks to one Share Hub server.
+#[derive(Debug, Clone)]
+pub struct ApiClient {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl ApiClient {
+    /// A client for the server at `base` (e.g. `https://hub.example.kr`), with connect and
+    /// request timeouts so a dead network fails instead of hanging.
+    pub fn new(base: &str) -> Result<ApiClient> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .user_agent(concat!("sharehub-local/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Offline {
+                detail: format!("cannot set up HTTPS: {e}"),
+            })?;
+        Ok(ApiClient {
+            http,
+            base: base.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// `POST /v1/accounts`.
+    pub async fn register(&self, request: &RegisterRequest) -> Result<SignedIn> {
+        let builder = self.http.post(self.url("/v1/accounts")).json(request);
+        decode(send(builder).await?).await
+    }
+
+    /// `POST /v1/sessions`.
+    pub async fn login(&self, request: &LoginRequest) -> Result<SignedIn> {
+        let builder = self.http.post(self.url("/v1/sessions")).json(request);
+        decode(send(builder).await?).await
+    }
+
+    /// `GET /v1/accounts/me`.
+    pub async fn me(&self, token: &SessionToken) -> Result<AccountView> {
+        let builder = self.http.get(self.url("/v1/accounts/me"));
+        decode(send(builder.bearer_auth(token.expose())).await?).await
+    }
+
+    /// `DELETE /v1/sessions/current`: ends the session on the server.
+    pub async fn logout(&self, token: &SessionToken) -> Result<()> {
+        let builder = self.http.delete(self.url("/v1/sessions/current"));
+        send(builder.bearer_auth(token.expose())).await?;
+        Ok(())
+    }
+
+    /// `GET /v1/sync/changes?since=&limit=`.
+    pub async fn changes(
+        &self,
+        token: &SessionToken,
+        since: u64,
+        limit: u32,
+    ) -> Result<ChangesPage> {
+        let builder = self
+            .http
+            .get(self.url("/v1/sync/changes"))
+            .query(&[("since", since.to_string()), ("limit", limit.to_string())]);
+        decode(send(builder.bearer_auth(token.expose())).await?).await
+    }
+
+    /// `POST /v1/sync/mutations`.
+    pub async fn mutations(
+        &self,
+        token: &SessionToken,
+        mutations: Vec<MutationRequest>,
+    ) -> Result<MutationResults> {
+        let builder = self
+            .http
+            .post(self.url("/v1/sync/mutations"))
+            .json(&MutationBatch { mutations });
+        decode(send(builder.bearer_auth(token.expose())).await?).await
+    }
+}
+
+/// Sends a request; a non-success status becomes an error with the server's words.
+async fn send(builder: RequestBuilder) -> Result<Response> {
+    let response = builder.send().await.map_err(transport)?;
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let retry_after_secs = response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let body = response.bytes().await.unwrap_or_default();
+    let detail = match serde_json::from_slice::<Problem>(&body) {
+        Ok(problem) => problem.detail,
+        Err(_) => status
+            .canonical_reason()
+            .unwrap_or("unexpected status")
+            .to_owned(),
+    };
+    Err(status_error(status, detail, retry_after_secs))
+}
+
+fn status_error(status: StatusCode, detail: String, retry_after_secs: Option<u64>) -> Error {
+    use super::schedule::{classify_status, Failure};
+    match classify_status(status.as_u16(), None) {
+        Failure::Unauthorized => Error::Unauthorized { detail },
+        failure => Error::Server {
+            status: status.as_u16(),
+            detail,
+            transient: matches!(failure, Failure::Transient { .. }),
+            retry_after_secs,
+        },
+    }
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T> {
+    let body = response.bytes().await.map_err(transport)?;
+    serde_json::from_slice(&body).map_err(|e| Error::BadAnswer {
+        detail: e.to_string(),
+    })
+}
+
+/// A request that did not get an answer: offline, refused, timed out, cut off.
+fn transport(error: reqwest::Error) -> Error {
+    let mut detail = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        detail.push_str(": ");
+        detail.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    Error::Offline { detail }
+}

@@ -1,0 +1,442 @@
+//! [`SyncEngine`]: the I/O side of sync. It pushes the outbox, pulls changes and drives the
+//! long-running loop; every decision it acts on comes from [`super::plan`] and
+//! [`super::schedule`].
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use sharehub_core::wire::{LoginRequest, RegisterRequest, SignedIn};
+use tokio::sync::mpsc;
+
+use super::client::{ApiClient, SessionToken};
+use super::replica::SyncStore;
+use super::schedule::{
+    Attempt, Failure, JitterSource, RetryPolicy, Scheduler, SplitMix64, Trigger,
+};
+use crate::error::{Error, Result};
+
+/// Sizes and pacing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncConfig {
+    /// Changes per pulled page (the server allows up to 5,000).
+    pub page_size: u32,
+    /// Mutations per pushed batch (the server allows up to 100).
+    pub batch_size: usize,
+    pub policy: RetryPolicy,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        SyncConfig {
+            page_size: sharehub_core::wire::sync::MAX_CHANGES_LIMIT,
+            batch_size: sharehub_core::wire::sync::MAX_BATCH_MUTATIONS,
+            policy: RetryPolicy::default(),
+        }
+    }
+}
+
+/// How far a pull is, for a progress bar during a long first sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncProgress {
+    /// Changes applied so far in this sync.
+    pub done: u64,
+    /// All changes of this sync, when the server says (it does not yet: see the report of
+    /// issue 4); `None`: unknown.
+    pub total: Option<u64>,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Local changes the server applied.
+    pub pushed: u64,
+    /// Local changes the server refused or bumped (now in the needs-attention list).
+    pub needs_attention: u64,
+    /// Local changes still waiting (written during the sync, or not answered).
+    pub pending: u64,
+    /// Changes pulled and applied.
+    pub pulled: u64,
+    pub pages: u32,
+    /// The pull cursor afterwards.
+    pub cursor: u64,
+    pub elapsed: Duration,
+}
+
+/// What signing out did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedOut {
+    /// False when the server could not be told (offline): the session ends when it expires.
+    pub ended_on_server: bool,
+}
+
+/// What the loop tells the app.
+#[derive(Debug)]
+pub enum SyncEvent {
+    Progress(SyncProgress),
+    Synced(SyncReport),
+    /// The attempt failed; `next_try` is when the loop tries again (`None`: after sign-in).
+    Failed {
+        error: Error,
+        next_try: Option<Duration>,
+    },
+}
+
+enum Command {
+    Trigger(Trigger),
+    Shutdown,
+}
+
+/// The sync engine of one device database and one server. Cheap to clone; all clones
+/// share the session, the loop and the database connection.
+#[derive(Clone)]
+pub struct SyncEngine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: ApiClient,
+    db: Arc<Mutex<SyncStore>>,
+    token: RwLock<Option<SessionToken>>,
+    /// One sync (or sign-in/out) at a time.
+    busy: tokio::sync::Mutex<()>,
+    commands: mpsc::UnboundedSender<Command>,
+    inbox: tokio::sync::Mutex<mpsc::UnboundedReceiver<Command>>,
+    config: SyncConfig,
+}
+
+impl std::fmt::Debug for SyncEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncEngine")
+            .field("server", &self.inner.client.base())
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SyncEngine {
+    /// An engine for the database at `db_path` (its own connection) and the server at
+    /// `server` (e.g. `https://hub.example.kr`). No session yet: see [`Self::resume`].
+    pub fn open(db_path: &Path, server: &str, config: SyncConfig) -> Result<SyncEngine> {
+        let db = SyncStore::open(db_path)?;
+        let (commands, inbox) = mpsc::unbounded_channel();
+        Ok(SyncEngine {
+            inner: Arc::new(Inner {
+                client: ApiClient::new(server)?,
+                db: Arc::new(Mutex::new(db)),
+                token: RwLock::new(None),
+                busy: tokio::sync::Mutex::new(()),
+                commands,
+                inbox: tokio::sync::Mutex::new(inbox),
+                config,
+            }),
+        })
+    }
+
+    pub fn client(&self) -> &ApiClient {
+        &self.inner.client
+    }
+
+    /// Runs `f` on the engine's database connection, off the async workers.
+    pub async fn with_db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut SyncStore) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let db = self.inner.db.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut store = db.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut store)
+        })
+        .await
+        .map_err(|e| Error::Invalid {
+            field: "sync".into(),
+            problem: format!("a database task failed: {e}"),
+        })?
+    }
+
+    fn token(&self) -> Option<SessionToken> {
+        self.inner
+            .token
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    fn set_token(&self, token: Option<SessionToken>) {
+        *self
+            .inner
+            .token
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = token;
+        self.trigger(Trigger::SessionChanged);
+    }
+
+    /// Wakes the loop (see [`Trigger`]); does nothing when no loop runs.
+    pub fn trigger(&self, trigger: Trigger) {
+        let _ = self.inner.commands.send(Command::Trigger(trigger));
+    }
+
+    /// Call after every local change (`SyncStore::create_resource`, …).
+    pub fn notify_local_write(&self) {
+        self.trigger(Trigger::LocalWrite);
+    }
+
+    /// Call when the system reports the network is back.
+    pub fn notify_network_back(&self) {
+        self.trigger(Trigger::NetworkBack);
+    }
+
+    /// Stops [`Self::run`] after its current attempt.
+    pub fn shutdown(&self) {
+        let _ = self.inner.commands.send(Command::Shutdown);
+    }
+
+    /// At start-up, with the token the app kept in the keyring.
+    pub fn resume(&self, token: SessionToken) {
+        self.set_token(Some(token));
+    }
+
+    /// Whether a session token is set.
+    pub fn has_session(&self) -> bool {
+        self.token().is_some()
+    }
+
+    /// Registers an account; the new session is used from now on. The caller keeps
+    /// `SignedIn::token` (in the keyring): the engine holds it in memory only.
+    pub async fn register(&self, request: &RegisterRequest) -> Result<SignedIn> {
+        let signed_in = self.inner.client.register(request).await?;
+        self.start_session(&signed_in).await?;
+        Ok(signed_in)
+    }
+
+    /// Logs in. Signing in with another account than the device had first removes the
+    /// previous account's data (as signing out does).
+    pub async fn sign_in(&self, request: &LoginRequest) -> Result<SignedIn> {
+        let signed_in = self.inner.client.login(request).await?;
+        self.start_session(&signed_in).await?;
+        Ok(signed_in)
+    }
+
+    async fn start_session(&self, signed_in: &SignedIn) -> Result<()> {
+        let _busy = self.inner.busy.lock().await;
+        let account = signed_in.account.id;
+        self.with_db(move |db| db.set_account(account)).await?;
+        self.set_token(Some(SessionToken::new(signed_in.token.clone())));
+        Ok(())
+    }
+
+    /// Signs out: ends the session on the server when it can be reached, forgets the token
+    /// and removes the account's data and unsent changes from the device (check
+    /// `SyncStore::pending_count` first to warn the person).
+    pub async fn sign_out(&self) -> Result<SignedOut> {
+        let _busy = self.inner.busy.lock().await;
+        let token = self.token();
+        let ended_on_server = match &token {
+            Some(token) => match self.inner.client.logout(token).await {
+                Ok(()) | Err(Error::Unauthorized { .. }) => true,
+                Err(e) if e.can_retry() => false,
+                Err(_) => false,
+            },
+            None => false,
+        };
+        self.with_db(|db| db.forget_account()).await?;
+        *self
+            .inner
+            .token
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+        self.trigger(Trigger::SessionChanged);
+        Ok(SignedOut { ended_on_server })
+    }
+
+    /// One full sync: push the outbox, then pull every change.
+    pub async fn run_once(&self) -> Result<SyncReport> {
+        self.run_once_with_progress(|_| {}).await
+    }
+
+    /// [`Self::run_once`], reporting pull progress.
+    pub async fn run_once_with_progress(
+        &self,
+        mut progress: impl FnMut(SyncProgress) + Send,
+    ) -> Result<SyncReport> {
+        let _busy = self.inner.busy.lock().await;
+        let started = tokio::time::Instant::now();
+        let token = self.token().ok_or(Error::NotSignedIn)?;
+        if self.with_db(|db| db.account()).await?.is_none() {
+            let me = self.inner.client.me(&token).await?;
+            self.with_db(move |db| db.set_account(me.id)).await?;
+        }
+        let mut report = SyncReport::default();
+        self.push(&token, &mut report).await?;
+        self.pull(&token, &mut report, &mut progress).await?;
+        report.pending = self.with_db(|db| db.pending_count()).await?;
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    async fn push(&self, token: &SessionToken, report: &mut SyncReport) -> Result<()> {
+        let mut batch_size = self.inner.config.batch_size.max(1);
+        let mut sent = HashSet::new();
+        loop {
+            let exclude = sent.clone();
+            let batch = self
+                .with_db(move |db| db.next_batch(batch_size, &exclude))
+                .await?;
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let requests = batch.iter().map(|o| o.request.clone()).collect();
+            match self.inner.client.mutations(token, requests).await {
+                Ok(answers) => {
+                    sent.extend(batch.iter().map(|o| o.seq));
+                    let settled = self
+                        .with_db(move |db| db.settle(&batch, &answers.results))
+                        .await?;
+                    report.pushed += settled.applied;
+                    report.needs_attention += settled.needs_attention;
+                }
+                Err(e) if e.failure() == Failure::Permanent => {
+                    if batch.len() > 1 {
+                        // One of them makes the server refuse the whole batch: send one at
+                        // a time to find it, the rest still go through.
+                        batch_size = 1;
+                        continue;
+                    }
+                    sent.extend(batch.iter().map(|o| o.seq));
+                    let reason = format!("the server refused this change: {e}");
+                    self.with_db(move |db| db.refuse(&batch[0], reason)).await?;
+                    report.needs_attention += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn pull(
+        &self,
+        token: &SessionToken,
+        report: &mut SyncReport,
+        progress: &mut (impl FnMut(SyncProgress) + Send),
+    ) -> Result<()> {
+        let client = &self.inner.client;
+        let limit = self.inner.config.page_size;
+        let mut since = self.with_db(|db| db.cursor()).await?;
+        let mut fetched = client.changes(token, since, limit).await;
+        loop {
+            let page = fetched?;
+            let (more, next_since) = (page.has_more && page.next_since > since, page.next_since);
+            let changes = page.changes.len() as u64;
+            let apply = self.with_db(move |db| db.apply_page(since, &page));
+            // Fetch the next page while this one is written.
+            let applied = if more {
+                let (applied, next) = tokio::join!(apply, client.changes(token, next_since, limit));
+                fetched = next;
+                applied?
+            } else {
+                fetched = Err(Error::Invalid {
+                    field: "pull".into(),
+                    problem: "no page after the last".into(),
+                });
+                apply.await?
+            };
+            if !applied.applied {
+                // Another sync moved the cursor: it has this page; the next run goes on.
+                break;
+            }
+            report.pulled += changes;
+            report.pages += 1;
+            since = next_since;
+            progress(SyncProgress {
+                done: report.pulled,
+                total: None,
+            });
+            if !more {
+                break;
+            }
+        }
+        report.cursor = since;
+        Ok(())
+    }
+
+    /// The sync loop, until [`Self::shutdown`]: syncs at start, then when a trigger or the
+    /// timer says (see [`Scheduler`]); failures back off with full jitter and never stop it.
+    /// Only one loop runs per engine at a time.
+    pub async fn run(&self, on_event: impl FnMut(SyncEvent) + Send) {
+        self.run_with_jitter(Box::new(SplitMix64::from_time()), on_event)
+            .await;
+    }
+
+    /// [`Self::run`] with a given jitter source (tests).
+    pub async fn run_with_jitter(
+        &self,
+        rng: Box<dyn JitterSource>,
+        on_event: impl FnMut(SyncEvent) + Send,
+    ) {
+        let mut inbox = self.inner.inbox.lock().await;
+        let on_event = Mutex::new(on_event);
+        let events = &on_event;
+        let emit = move |event: SyncEvent| {
+            let mut on_event = events
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            on_event(event);
+        };
+        drive(
+            self.inner.config.policy,
+            rng,
+            &mut inbox,
+            move || self.run_once_with_progress(move |p| emit(SyncEvent::Progress(p))),
+            emit,
+        )
+        .await;
+    }
+}
+
+/// The loop itself, over any attempt: waits for a trigger or the scheduler's timer, runs
+/// the attempt when the scheduler says, and reports. Time is tokio's (pausable in tests).
+async fn drive<Fut>(
+    policy: RetryPolicy,
+    mut rng: Box<dyn JitterSource>,
+    inbox: &mut mpsc::UnboundedReceiver<Command>,
+    mut attempt: impl FnMut() -> Fut,
+    mut emit: impl FnMut(SyncEvent),
+) where
+    Fut: std::future::Future<Output = Result<SyncReport>>,
+{
+    let now = || tokio::time::Instant::now().into_std();
+    let mut scheduler = Scheduler::new(policy, now());
+    let mut run_now = scheduler.on_trigger(Trigger::Start, now());
+    loop {
+        if run_now {
+            let result = attempt().await;
+            let outcome = match &result {
+                Ok(report) => Attempt::Done {
+                    more: report.pending > 0 && report.pushed + report.needs_attention > 0,
+                },
+                Err(e) => Attempt::Failed(e.failure()),
+            };
+            scheduler.after(outcome, now(), rng.as_mut());
+            let next_try = scheduler
+                .next_wake()
+                .map(|at| at.saturating_duration_since(now()));
+            emit(match result {
+                Ok(report) => SyncEvent::Synced(report),
+                Err(error) => SyncEvent::Failed { error, next_try },
+            });
+        }
+        let command = match scheduler.next_wake() {
+            Some(at) => tokio::select! {
+                () = tokio::time::sleep_until(tokio::time::Instant::from_std(at)) => {
+                    Some(Command::Trigger(Trigger::Timer))
+                }
+                command = inbox.recv() => command,
+            },
+            None => inbox.recv().await,
+        };
+        run_now = match command {
+            Some(Command::Trigger(trigger)) => scheduler.on_trigger(trigger, now()),
+            Some(Command::Shutdown) | None => return,
+        };
+    }
+}

@@ -1,0 +1,395 @@
+//! The outbox and the pulled pages on real SQLite files, with server answers written out as
+//! the wire types the server sends (the end-to-end tests in `tests/` use the real server).
+
+use std::collections::HashSet;
+
+use sharehub_core::resource::Visibility;
+use sharehub_core::wire::{
+    AccountId, Alternative, Change, ChangesPage, EntityKind, MutationOutcome, MutationResult,
+    ResourceView, TombstoneReason,
+};
+use sharehub_core::{GeoPoint, LocalizedText, Pricing, Resource, ResourceId, ResourceKind};
+use uuid::Uuid;
+
+use super::*;
+
+const ME: AccountId = AccountId(Uuid::from_u128(0xA));
+const OTHER: AccountId = AccountId(Uuid::from_u128(0xB));
+
+fn resource(n: u128, name: &str) -> Resource {
+    let text = LocalizedText::new(format!("{name} 공구"), format!("{name} tool"));
+    Resource {
+        id: ResourceId(Uuid::from_u128(n)),
+        kind: ResourceKind::Tool,
+        name: text.clone(),
+        description: text.clone(),
+        location: GeoPoint {
+            lat: 37.5556,
+            lon: 126.9106,
+        },
+        address: text.clone(),
+        district: LocalizedText::new("마포구", "Mapo-gu"),
+        neighborhood: LocalizedText::new("망원동", "Mangwon-dong"),
+        owner_name: text,
+        pricing: Pricing::Free,
+        capacity: None,
+        schedule: None,
+        visibility: Visibility::Public,
+    }
+}
+
+fn open() -> (tempfile::TempDir, SyncStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SyncStore::open(&dir.path().join("device.db")).unwrap();
+    store.set_account(ME).unwrap();
+    (dir, store)
+}
+
+fn page(since: u64, changes: Vec<Change>, has_more: bool) -> ChangesPage {
+    let next_since = changes.iter().map(Change::seq).max().unwrap_or(since);
+    ChangesPage {
+        changes,
+        next_since,
+        has_more,
+    }
+}
+
+fn record(seq: u64, r: Resource, owner: AccountId) -> Change {
+    Change::Resource {
+        seq,
+        record: Box::new(ResourceView {
+            resource: r,
+            owner_id: owner,
+            version: seq,
+            exact: true,
+        }),
+    }
+}
+
+fn tombstone(seq: u64, n: u128) -> Change {
+    Change::Tombstone {
+        seq,
+        entity: EntityKind::Resource,
+        id: Uuid::from_u128(n),
+        reason: TombstoneReason::Deleted,
+    }
+}
+
+/// Sends the next batch and answers every entry with `answer(change)`.
+fn push(
+    store: &mut SyncStore,
+    answer: impl Fn(&ResourceChange) -> MutationOutcome,
+) -> Vec<serde_json::Value> {
+    let batch = store.next_batch(100, &HashSet::new()).unwrap();
+    let answers: Vec<MutationResult> = batch
+        .iter()
+        .map(|o| MutationResult {
+            idempotency_key: o.key.clone(),
+            outcome: answer(&o.change),
+        })
+        .collect();
+    store.settle(&batch, &answers).unwrap();
+    batch.into_iter().map(|o| o.request.args).collect()
+}
+
+fn shown(store: &SyncStore, n: u128) -> Option<(String, Option<u64>)> {
+    store
+        .shown_resources()
+        .unwrap()
+        .into_iter()
+        .find(|(r, _)| r.id == ResourceId(Uuid::from_u128(n)))
+        .map(|(r, version)| (r.name.en, version))
+}
+
+fn copies(store: &SyncStore) -> u64 {
+    store
+        .conn()
+        .query_row("SELECT count(*) FROM server_resource", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_create_shows_at_once_and_is_confirmed_by_the_server() {
+    let (_dir, mut store) = open();
+    store.create_resource(resource(1, "drill")).unwrap();
+    assert_eq!(shown(&store, 1), Some(("drill tool".into(), None)));
+    assert_eq!(store.pending_count().unwrap(), 1);
+    let args = push(&mut store, |_| MutationOutcome::Applied { version: 5 });
+    assert!(args[0].get("base_version").is_none(), "{:?}", args[0]);
+    assert_eq!(shown(&store, 1), Some(("drill tool".into(), Some(5))));
+    assert_eq!(store.pending_count().unwrap(), 0);
+    assert_eq!(copies(&store), 0, "no copy once nothing is pending");
+    assert_eq!(store.outbox().unwrap()[0].status, EntryStatus::Applied);
+}
+
+#[test]
+fn later_edits_of_a_record_wait_and_build_on_the_version_the_first_one_makes() {
+    let (_dir, mut store) = open();
+    store
+        .apply_page(0, &page(0, vec![record(3, resource(1, "v3"), ME)], false))
+        .unwrap();
+    store.update_resource(resource(1, "edit 1")).unwrap();
+    store.update_resource(resource(1, "edit 2")).unwrap();
+    assert_eq!(shown(&store, 1), Some(("edit 2 tool".into(), None)));
+    let args = push(&mut store, |_| MutationOutcome::Applied { version: 6 });
+    assert_eq!(args.len(), 1, "one change per record per batch");
+    assert_eq!(args[0]["base_version"], 3);
+    assert_eq!(args[0]["resource"]["name"]["en"], "edit 1 tool");
+    assert_eq!(shown(&store, 1), Some(("edit 2 tool".into(), None)));
+    let args = push(&mut store, |_| MutationOutcome::Applied { version: 7 });
+    assert_eq!(
+        args[0]["base_version"], 6,
+        "built on the first edit's version"
+    );
+    assert_eq!(shown(&store, 1), Some(("edit 2 tool".into(), Some(7))));
+}
+
+#[test]
+fn a_rejected_change_is_reverted_and_needs_attention_until_discarded_or_retried() {
+    let (_dir, mut store) = open();
+    store
+        .apply_page(
+            0,
+            &page(0, vec![record(3, resource(1, "server"), OTHER)], false),
+        )
+        .unwrap();
+    let entry = store.update_resource(resource(1, "mine")).unwrap();
+    push(&mut store, |_| MutationOutcome::Rejected {
+        reason: "only the resource's owner or a coordinator may change it".into(),
+        problems: vec![],
+    });
+    assert_eq!(shown(&store, 1), Some(("server tool".into(), Some(3))));
+    let attention = store.needs_attention().unwrap();
+    assert_eq!(attention.len(), 1);
+    assert_eq!(attention[0].entry, entry);
+    assert!(attention[0].reason.contains("owner"), "{attention:?}");
+    assert_eq!(store.pending_count().unwrap(), 0);
+
+    // Retry: shown again, a new key, pending.
+    let old_key = store.outbox().unwrap()[0].idempotency_key.clone();
+    store.retry(entry).unwrap();
+    assert_eq!(shown(&store, 1), Some(("mine tool".into(), None)));
+    let entries = store.outbox().unwrap();
+    assert_eq!(
+        (entries.len(), entries[0].status),
+        (1, EntryStatus::Pending)
+    );
+    assert_ne!(entries[0].idempotency_key, old_key);
+    assert!(
+        store.retry(entry).is_err(),
+        "a pending change cannot be retried"
+    );
+
+    push(&mut store, |_| MutationOutcome::Rejected {
+        reason: "still no".into(),
+        problems: vec![],
+    });
+    store.discard(entry).unwrap();
+    assert!(store.outbox().unwrap().is_empty());
+    assert_eq!(shown(&store, 1), Some(("server tool".into(), Some(3))));
+}
+
+#[test]
+fn a_rejected_create_disappears_and_can_be_edited_and_retried() {
+    let (_dir, mut store) = open();
+    let entry = store.create_resource(resource(1, "<b>bold</b>")).unwrap();
+    push(&mut store, |_| MutationOutcome::Rejected {
+        reason: "must be plain text".into(),
+        problems: vec![],
+    });
+    assert_eq!(shown(&store, 1), None);
+    assert!(store
+        .edit_and_retry(entry, resource(2, "other id"))
+        .is_err());
+    store.edit_and_retry(entry, resource(1, "plain")).unwrap();
+    assert_eq!(shown(&store, 1), Some(("plain tool".into(), None)));
+    push(&mut store, |_| MutationOutcome::Applied { version: 4 });
+    assert_eq!(shown(&store, 1), Some(("plain tool".into(), Some(4))));
+}
+
+#[test]
+fn a_bumped_edit_keeps_the_current_record_and_retries_on_top_of_it() {
+    let (_dir, mut store) = open();
+    store
+        .apply_page(0, &page(0, vec![record(3, resource(1, "v3"), ME)], false))
+        .unwrap();
+    let entry = store.update_resource(resource(1, "mine")).unwrap();
+    let current = ResourceView {
+        resource: resource(1, "theirs"),
+        owner_id: ME,
+        version: 9,
+        exact: true,
+    };
+    let bumped = MutationOutcome::Bumped {
+        reason: "changed by someone else".into(),
+        alternatives: vec![Alternative::CurrentResource {
+            record: current.clone(),
+        }],
+    };
+    push(&mut store, |_| bumped.clone());
+    assert_eq!(shown(&store, 1), Some(("theirs tool".into(), Some(9))));
+    assert_eq!(store.needs_attention().unwrap()[0].current, Some(current));
+    store.retry(entry).unwrap();
+    let args = push(&mut store, |_| MutationOutcome::Applied { version: 10 });
+    assert_eq!(args[0]["base_version"], 9);
+    assert_eq!(shown(&store, 1), Some(("mine tool".into(), Some(10))));
+}
+
+#[test]
+fn pulled_changes_update_the_server_copy_under_a_pending_change() {
+    let (_dir, mut store) = open();
+    store
+        .apply_page(0, &page(0, vec![record(3, resource(1, "v3"), ME)], false))
+        .unwrap();
+    store.update_resource(resource(1, "mine")).unwrap();
+    store
+        .apply_page(3, &page(3, vec![record(8, resource(1, "v8"), ME)], false))
+        .unwrap();
+    assert_eq!(
+        shown(&store, 1),
+        Some(("mine tool".into(), None)),
+        "local change still shown"
+    );
+    push(&mut store, |_| MutationOutcome::Rejected {
+        reason: "no".into(),
+        problems: vec![],
+    });
+    assert_eq!(
+        shown(&store, 1),
+        Some(("v8 tool".into(), Some(8))),
+        "reverted to the newest"
+    );
+
+    // A retire applied by the server and the later tombstone agree.
+    store
+        .retire_resource(ResourceId(Uuid::from_u128(1)))
+        .unwrap();
+    assert_eq!(shown(&store, 1), None);
+    push(&mut store, |_| MutationOutcome::Applied { version: 12 });
+    store
+        .apply_page(8, &page(8, vec![tombstone(12, 1)], false))
+        .unwrap();
+    assert_eq!(shown(&store, 1), None);
+    assert_eq!(copies(&store), 0);
+}
+
+#[test]
+fn pages_apply_once_in_cursor_order_and_old_versions_never_win() {
+    let (_dir, mut store) = open();
+    let first = page(
+        0,
+        vec![
+            record(2, resource(1, "a"), OTHER),
+            record(4, resource(2, "b"), OTHER),
+        ],
+        true,
+    );
+    assert!(store.apply_page(0, &first).unwrap().applied);
+    assert_eq!(store.cursor().unwrap(), 4);
+    assert!(
+        !store.apply_page(0, &first).unwrap().applied,
+        "a stale page is skipped"
+    );
+    let second = page(
+        4,
+        vec![record(6, resource(1, "a2"), OTHER), tombstone(7, 2)],
+        false,
+    );
+    store.apply_page(4, &second).unwrap();
+    assert_eq!(shown(&store, 1), Some(("a2 tool".into(), Some(6))));
+    assert_eq!(shown(&store, 2), None);
+    assert_eq!(store.cursor().unwrap(), 7);
+}
+
+#[test]
+fn a_full_pull_drops_bundled_rows_the_server_does_not_have_but_keeps_pending_ones() {
+    let (_dir, mut store) = open();
+    store
+        .store_mut()
+        .upsert_resources(&[resource(1, "bundled"), resource(2, "also")])
+        .unwrap();
+    store.create_resource(resource(3, "mine")).unwrap();
+    store
+        .apply_page(
+            0,
+            &page(0, vec![record(5, resource(2, "server"), OTHER)], true),
+        )
+        .unwrap();
+    assert!(
+        shown(&store, 1).is_some(),
+        "not before the pull is complete"
+    );
+    store.apply_page(5, &page(5, vec![], false)).unwrap();
+    assert_eq!(shown(&store, 1), None);
+    assert_eq!(shown(&store, 2), Some(("server tool".into(), Some(5))));
+    assert_eq!(shown(&store, 3), Some(("mine tool".into(), None)));
+}
+
+#[test]
+fn signing_out_or_switching_account_removes_the_accounts_data() {
+    let (_dir, mut store) = open();
+    store
+        .store_mut()
+        .upsert_resources(&[resource(1, "bundled")])
+        .unwrap();
+    store
+        .apply_page(
+            0,
+            &page(0, vec![record(5, resource(2, "server"), OTHER)], true),
+        )
+        .unwrap();
+    store.create_resource(resource(3, "mine")).unwrap();
+    assert!(
+        !store.set_account(ME).unwrap(),
+        "same account: nothing removed"
+    );
+    assert!(store.set_account(OTHER).unwrap());
+    let left: Vec<_> = store
+        .shown_resources()
+        .unwrap()
+        .into_iter()
+        .map(|(r, _)| r.name.en)
+        .collect();
+    assert_eq!(left, ["bundled tool"]);
+    assert_eq!(
+        (store.cursor().unwrap(), store.pending_count().unwrap()),
+        (0, 0)
+    );
+    store.forget_account().unwrap();
+    assert_eq!(store.account().unwrap(), None);
+    assert!(matches!(
+        store.create_resource(resource(4, "x")),
+        Err(crate::Error::NotSignedIn)
+    ));
+}
+
+#[test]
+fn local_changes_are_checked_before_they_are_queued() {
+    let (_dir, mut store) = open();
+    let mut bad = resource(1, "x");
+    bad.name.en = " ".into();
+    assert!(matches!(
+        store.create_resource(bad),
+        Err(crate::Error::Invalid { .. })
+    ));
+    assert!(matches!(
+        store.update_resource(resource(9, "nowhere")),
+        Err(crate::Error::ResourceNotFound(_))
+    ));
+    store.create_resource(resource(1, "x")).unwrap();
+    assert!(store.create_resource(resource(1, "again")).is_err());
+    assert_eq!(store.pending_count().unwrap(), 1);
+}
+
+#[test]
+fn unanswered_entries_stay_pending_with_the_same_key() {
+    let (_dir, mut store) = open();
+    store.create_resource(resource(1, "x")).unwrap();
+    let batch = store.next_batch(100, &HashSet::new()).unwrap();
+    store.settle(&batch, &[]).unwrap();
+    let again = store.next_batch(100, &HashSet::new()).unwrap();
+    assert_eq!(again[0].key, batch[0].key);
+    assert_eq!(store.outbox().unwrap()[0].attempts, 2);
+    let excluded: HashSet<i64> = again.iter().map(|o| o.seq).collect();
+    assert!(store.next_batch(100, &excluded).unwrap().is_empty());
+}
