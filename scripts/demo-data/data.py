@@ -24,32 +24,6 @@ def _load_anchors():
 
 ANCHORS = _load_anchors()
 
-# English dong names that the KOSTAT spelling gets awkward.
-DONG_EN_OVERRIDES = {
-    "강일동": "Gangil-dong", "낙성대동": "Nakseongdae-dong", "난향동": "Nanhyang-dong",
-    "대학동": "Daehak-dong", "미성동": "Miseong-dong", "보라매동": "Boramae-dong",
-    "서림동": "Seorim-dong", "서원동": "Seowon-dong", "성현동": "Seonghyeon-dong",
-    "은천동": "Euncheon-dong", "인헌동": "Inheon-dong", "행운동": "Haengun-dong",
-    "당산1동": "Dangsan 1-dong", "당산2동": "Dangsan 2-dong",
-    "양평1동": "Yangpyeong 1-dong", "양평2동": "Yangpyeong 2-dong",
-    "영등포본동": "Yeongdeungpobon-dong", "수궁동": "Sugung-dong", "발산1동": "Balsan 1-dong",
-    "우장산동": "Ujangsan-dong", "서강동": "Seogang-dong", "충현동": "Chunghyeon-dong",
-    "진관동": "Jingwan-dong", "상계3·4동": "Sanggye 3·4-dong", "상계6·7동": "Sanggye 6·7-dong",
-    "중계2·3동": "Junggye 2·3-dong", "삼각산동": "Samgaksan-dong", "송중동": "Songjung-dong",
-    "인수동": "Insu-dong", "삼선동": "Samseon-dong", "안암동": "Anam-dong",
-    "망우본동": "Mangubon-dong", "면목3·8동": "Myeonmok 3·8-dong", "면목본동": "Myeonmokbon-dong",
-    "용신동": "Yongsin-dong", "자양4동": "Jayang 4-dong", "금호1가동": "Geumho 1-ga-dong",
-    "금호2·3가동": "Geumho 2·3-ga-dong", "금호4가동": "Geumho 4-ga-dong",
-    "성수1가1동": "Seongsu 1-ga 1-dong", "성수1가2동": "Seongsu 1-ga 2-dong",
-    "성수2가1동": "Seongsu 2-ga 1-dong", "성수2가3동": "Seongsu 2-ga 3-dong",
-    "왕십리2동": "Wangsimni 2-dong", "왕십리도선동": "Wangsimni Doseon-dong",
-    "용산2가동": "Yongsan 2-ga-dong", "원효로1동": "Wonhyoro 1-dong", "원효로2동": "Wonhyoro 2-dong",
-    "청파동": "Cheongpa-dong", "한강로동": "Hangangno-dong", "광희동": "Gwanghui-dong",
-    "을지로동": "Euljiro-dong", "장충동": "Jangchung-dong", "필동": "Pil-dong",
-    "종로1·2·3·4가동": "Jongno 1·2·3·4-ga-dong", "종로5·6가동": "Jongno 5·6-ga-dong",
-    "청운효자동": "Cheongunhyoja-dong",
-}
-
 # First number of each gu's Ttareungyi stations (fictional numbering, real style).
 GU_BIKE_BASE = {
     "마포구": 100, "영등포구": 200, "종로구": 300, "중구": 360, "서대문구": 400,
