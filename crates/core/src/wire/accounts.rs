@@ -88,6 +88,8 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 128;
 /// Longest accepted e-mail address (RFC 5321 path limit).
 pub const MAX_EMAIL_CHARS: usize = 254;
+/// Longest accepted phone number as written (with spaces and hyphens).
+pub const MAX_PHONE_CHARS: usize = 32;
 
 /// `POST /v1/accounts`: register with an e-mail address or a phone number (exactly one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,14 +99,22 @@ pub struct RegisterRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "openapi",
-        schema(example = "jimin@example.kr", max_length = 254)
+        schema(
+            example = "jimin@example.kr",
+            max_length = 254,
+            pattern = r#"^\s*[^@\s<>",]+@[^@\s<>",.]+(\.[^@\s<>",.]+)+\s*$"#
+        )
     )]
     pub email: Option<String>,
     /// Digits with an optional leading `+`; spaces and hyphens are ignored (`010-1234-5678`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "openapi",
-        schema(example = "010-1234-5678", max_length = 32)
+        schema(
+            example = "010-1234-5678",
+            max_length = 32,
+            pattern = r"^\s*\+?[0-9 -]{8,31}\s*$"
+        )
     )]
     pub phone: Option<String>,
     #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 128))]
@@ -154,10 +164,10 @@ impl RegisterRequest {
 
 /// The canonical form of an e-mail address (trimmed, lower-cased), or what is wrong with it.
 pub fn normalize_email(email: &str) -> Result<String, String> {
-    let email = email.trim().to_lowercase();
     if email.chars().count() > MAX_EMAIL_CHARS {
         return Err(format!("must be at most {MAX_EMAIL_CHARS} characters"));
     }
+    let email = email.trim().to_lowercase();
     let Some((local, domain)) = email.split_once('@') else {
         return Err("must be an e-mail address like name@example.kr".into());
     };
@@ -176,6 +186,9 @@ pub fn normalize_email(email: &str) -> Result<String, String> {
 
 /// The canonical form of a phone number (digits, optional leading `+`), or what is wrong.
 pub fn normalize_phone(phone: &str) -> Result<String, String> {
+    if phone.chars().count() > MAX_PHONE_CHARS {
+        return Err(format!("must be at most {MAX_PHONE_CHARS} characters"));
+    }
     let mut canonical = String::new();
     for (i, c) in phone.trim().chars().enumerate() {
         match c {

@@ -222,3 +222,38 @@ fn the_binary_seeds_demo_data_from_any_directory_and_stops_on_sigterm() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l.contains("stopped")), "{rest:?}");
 }
+
+/// Opening an existing database runs no migration twice and keeps its data.
+async fn reopening_keeps_data(choice: sharehub_server::StorageChoice) {
+    let first = sharehub_server::open_storage(&choice).await.unwrap();
+    let account = sharehub_server::storage::StoredAccount {
+        id: sharehub_core::wire::AccountId(uuid::Uuid::now_v7()),
+        email: Some("kept@example.kr".into()),
+        phone: None,
+        password_hash: "not a real hash".into(),
+        role: Role::Resident,
+        created_at: chrono::DateTime::from_timestamp_millis(1_764_000_000_000).unwrap(),
+    };
+    first.create_account(&account).await.unwrap();
+    drop(first);
+    let again = sharehub_server::open_storage(&choice).await.unwrap();
+    assert_eq!(
+        again.account_by_login("kept@example.kr").await.unwrap(),
+        Some(account)
+    );
+}
+
+#[tokio::test]
+async fn sqlite_reopens_an_existing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    reopening_keeps_data(sharehub_server::StorageChoice::Sqlite(
+        dir.path().join("hub.db"),
+    ))
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_reopens_an_existing_database() {
+    let url = crate::support::fresh_postgres_database().await;
+    reopening_keeps_data(sharehub_server::StorageChoice::Postgres(url)).await;
+}

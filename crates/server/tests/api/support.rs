@@ -24,7 +24,7 @@ pub const DATABASE_URL_VAR: &str = "SHAREHUB_TEST_DATABASE_URL";
 
 /// A PostgreSQL database of its own for one test, made on the server in
 /// `SHAREHUB_TEST_DATABASE_URL`.
-async fn fresh_postgres_database() -> String {
+pub async fn fresh_postgres_database() -> String {
     let url = std::env::var(DATABASE_URL_VAR).unwrap_or_else(|_| {
         panic!(
             "{DATABASE_URL_VAR} is not set: the PostgreSQL half of the suite needs a server. \
