@@ -9,9 +9,8 @@ use sharehub_server::{open_storage, router, seed, serve, AppState, ServerConfig,
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-/// The demo file as laid out in this repository (used when --demo-file is not given).
-const DEFAULT_DEMO_FILE: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/demo/seoul.json");
+/// The Seoul demo data, built into the binary so `--seed demo` works from any directory.
+const EMBEDDED_DEMO: &str = include_str!("../../../assets/demo/seoul.json");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Seed {
@@ -46,9 +45,10 @@ struct Args {
     /// Load demo data at start (idempotent).
     #[arg(long, env = "SHAREHUB_SEED")]
     seed: Option<Seed>,
-    /// The demo data file (sharehub_core::demo::DemoFile JSON).
-    #[arg(long, env = "SHAREHUB_DEMO_FILE", default_value = DEFAULT_DEMO_FILE)]
-    demo_file: PathBuf,
+    /// A demo data file (sharehub_core::demo::DemoFile JSON) instead of the built-in
+    /// assets/demo/seoul.json.
+    #[arg(long, env = "SHAREHUB_DEMO_FILE")]
+    demo_file: Option<PathBuf>,
     /// Log format.
     #[arg(long, env = "SHAREHUB_LOG_FORMAT", default_value = "text")]
     log_format: LogFormat,
@@ -93,16 +93,22 @@ async fn run(args: Args) -> anyhow::Result<()> {
     tracing::info!(backend = storage.backend(), "database ready");
     let state = AppState::new(storage, ServerConfig::default())?;
     if let Some(Seed::Demo) = args.seed {
-        let json = std::fs::read_to_string(&args.demo_file).with_context(|| {
-            format!(
-                "cannot read the demo file {} (give another with --demo-file)",
-                args.demo_file.display()
-            )
-        })?;
+        let (json, source) = match &args.demo_file {
+            Some(path) => (
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read the demo file {}", path.display()))?,
+                path.display().to_string(),
+            ),
+            None => (
+                EMBEDDED_DEMO.to_owned(),
+                "built-in assets/demo/seoul.json".to_owned(),
+            ),
+        };
         let report = seed::seed_demo(&state, &json)
             .await
-            .with_context(|| format!("cannot load the demo file {}", args.demo_file.display()))?;
+            .with_context(|| format!("cannot load the demo data ({source})"))?;
         tracing::info!(
+            source,
             accounts = report.accounts_added,
             resources = report.resources_added,
             "demo data loaded"

@@ -173,6 +173,19 @@ fn a_bad_database_url_or_unwritable_data_path_exits_with_a_clear_error() {
         stderr.contains("cannot open or create the database file"),
         "{stderr}"
     );
+
+    let output = binary()
+        .args(["--data", dir.path().join("hub.db").to_str().unwrap()])
+        .args(["--seed", "demo", "--demo-file", "/no/such/demo.json"])
+        .args(["--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot read the demo file /no/such/demo.json"),
+        "{stderr}"
+    );
 }
 
 #[test]
