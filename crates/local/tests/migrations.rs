@@ -69,3 +69,43 @@ fn a_database_from_a_newer_app_is_refused_with_a_clear_error() {
     let err = Store::open(&path).unwrap_err();
     assert!(err.to_string().contains("schema"), "{err}");
 }
+
+#[test]
+fn v1_rows_get_area_codes_and_a_near_me_box_when_upgraded() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.db");
+    {
+        let conn = rusqlite::Connection::open(&old).unwrap();
+        conn.execute_batch(include_str!("fixtures/schema-v1.sql"))
+            .unwrap();
+    }
+    let upgraded = Store::open(&old).unwrap();
+    // The fixture's room, 37.5559 126.9052 (Mangwon, Mapo-gu).
+    let at = sharehub_core::GeoPoint {
+        lat: 37.5559,
+        lon: 126.9052,
+    };
+    let area = sharehub_areas::locate(at).unwrap();
+    let (gu, dong): (Option<String>, Option<String>) = upgraded
+        .connection()
+        .query_row("SELECT gu_code, dong_code FROM resource", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(
+        (gu, dong),
+        (Some(area.gu.code.clone()), area.dong.map(|d| d.code))
+    );
+    let in_gu = upgraded
+        .list_resources(&ResourceQuery {
+            area: Some(area.gu.code),
+            ..ResourceQuery::default()
+        })
+        .unwrap();
+    assert_eq!(in_gu.len(), 1);
+    let near = upgraded
+        .near(&sharehub_core::ipc::NearQuery::new(at, 200.0))
+        .unwrap();
+    assert_eq!(near.len(), 1);
+    assert_eq!(near[0].summary.name.ko, "망원동 주민센터 다목적실");
+}
