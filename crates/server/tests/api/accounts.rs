@@ -322,3 +322,53 @@ pub async fn another_user_can_neither_read_nor_change_my_account_or_sessions(ser
         .json();
     assert_eq!(me.role, Role::Resident);
 }
+
+/// The limiter is in memory, the same for both backends: tested once, on SQLite.
+#[tokio::test]
+async fn logins_and_registrations_are_rate_limited_per_address() {
+    use sharehub_server::auth::rate_limit::Limit;
+    let config = sharehub_server::ServerConfig {
+        login_limit_per_address: Limit {
+            burst: 3,
+            refill_every: Duration::from_secs(3600),
+        },
+        ..sharehub_server::ServerConfig::default()
+    };
+    let server = TestServer::start_with(crate::support::Backend::Sqlite, config).await;
+    let account = server.register("first").await;
+    let login = account.account.email.unwrap();
+    for _ in 0..2 {
+        server
+            .post(
+                "/v1/sessions",
+                None,
+                json!({"login": login, "password": "not the password"}),
+            )
+            .await
+            .problem(StatusCode::UNAUTHORIZED, "unauthenticated");
+    }
+    let problem = server
+        .post(
+            "/v1/sessions",
+            None,
+            json!({"login": "someone.else@example.kr", "password": "whatever password"}),
+        )
+        .await
+        .problem(StatusCode::TOO_MANY_REQUESTS, "rate-limited");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("from this network address"),
+        "{problem}"
+    );
+    server
+        .post(
+            "/v1/accounts",
+            None,
+            json!({"email": "new@example.kr", "password": "correct horse battery"}),
+        )
+        .await
+        .problem(StatusCode::TOO_MANY_REQUESTS, "rate-limited");
+    server.stop().await;
+}
