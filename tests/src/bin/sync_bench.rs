@@ -1,0 +1,114 @@
+//! `cargo run --release -p sharehub-e2e --bin sync_bench -- [resources]`: the first sync of
+//! a new device against a server holding 100,000 resources (default), plus an idle re-sync
+//! and a push of 1,000 local changes. Server and device run in this process over real
+//! SQLite files and HTTP on 127.0.0.1, so they share the machine's cores.
+
+#[path = "../../tests/sync_support.rs"]
+mod sync_support;
+
+use std::time::Instant;
+
+use anyhow::{ensure, Context};
+use rand::SeedableRng;
+use sharehub_core::wire::Role;
+use sharehub_local::sync::{SessionToken, SyncConfig};
+use sharehub_local::SyncEngine;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let count: usize = match std::env::args().nth(1) {
+        Some(n) => n
+            .parse()
+            .context("the number of resources must be a number")?,
+        None => 100_000,
+    };
+    let dir = tempfile::tempdir()?;
+    let hub = sync_support::Hub::start_new(&dir.path().join("hub.db")).await?;
+    let owner = hub.account("bench-owner", Role::Coordinator).await?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(2026);
+    let seeding = Instant::now();
+    let resources: Vec<_> = (0..count as u64)
+        .map(|n| sync_support::resource(n, &mut rng))
+        .collect();
+    for chunk in resources.chunks(10_000) {
+        hub.state()
+            .storage
+            .seed_resources(owner.account.id, chunk)
+            .await?;
+    }
+    println!(
+        "server: {count} resources seeded in {:.2} s",
+        seeding.elapsed().as_secs_f64()
+    );
+
+    let engine = SyncEngine::open(
+        &dir.path().join("device.db"),
+        &hub.url(),
+        SyncConfig::default(),
+    )?;
+    engine.resume(SessionToken::new(owner.token.clone()));
+    let started = Instant::now();
+    let mut first_page = None;
+    let report = engine
+        .run_once_with_progress(|p| {
+            first_page.get_or_insert((started.elapsed(), p.done));
+        })
+        .await?;
+    let elapsed = started.elapsed();
+    ensure!(
+        report.pulled as usize == count,
+        "pulled {} of {count}",
+        report.pulled
+    );
+    let shown = engine.with_db(|db| db.store().count_resources()).await?;
+    ensure!(
+        shown as usize == count,
+        "the device shows {shown} of {count}"
+    );
+    println!(
+        "initial sync: {count} resources in {:.3} s ({:.0} resources/s, {} pages of {}; first page after {:.0} ms)",
+        elapsed.as_secs_f64(),
+        count as f64 / elapsed.as_secs_f64(),
+        report.pages,
+        SyncConfig::default().page_size,
+        first_page.map_or(0.0, |(t, _)| t.as_secs_f64() * 1000.0),
+    );
+
+    let started = Instant::now();
+    let idle = engine.run_once().await?;
+    println!(
+        "idle re-sync: {:.1} ms ({} changes)",
+        started.elapsed().as_secs_f64() * 1000.0,
+        idle.pulled
+    );
+
+    let writes = 1000;
+    let local: Vec<_> = (0..writes)
+        .map(|n| sync_support::resource(n, &mut rng))
+        .collect();
+    let started = Instant::now();
+    engine
+        .with_db(move |db| {
+            for r in local {
+                db.create_resource(r)?;
+            }
+            Ok(())
+        })
+        .await?;
+    let recorded = started.elapsed();
+    let started = Instant::now();
+    let pushed = engine.run_once().await?;
+    ensure!(
+        pushed.pushed == writes,
+        "pushed {} of {writes}",
+        pushed.pushed
+    );
+    println!(
+        "local changes: {writes} recorded in {:.0} ms ({:.2} ms each, one transaction each); pushed and confirmed in {:.0} ms ({} batches of 100)",
+        recorded.as_secs_f64() * 1000.0,
+        recorded.as_secs_f64() * 1000.0 / writes as f64,
+        started.elapsed().as_secs_f64() * 1000.0,
+        writes / 100,
+    );
+    Ok(())
+}
