@@ -407,6 +407,12 @@ async fn drive<Fut>(
     let now = || tokio::time::Instant::now().into_std();
     let mut scheduler = Scheduler::new(policy, now());
     let mut run_now = scheduler.on_trigger(Trigger::Start, now());
+    // Triggers from before the start (a sign-in, writes) are covered by the start sync.
+    while let Ok(command) = inbox.try_recv() {
+        if let Command::Shutdown = command {
+            return;
+        }
+    }
     loop {
         if run_now {
             let result = attempt().await;
@@ -438,5 +444,76 @@ async fn drive<Fut>(
             Some(Command::Trigger(trigger)) => scheduler.on_trigger(trigger, now()),
             Some(Command::Shutdown) | None => return,
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+
+    use super::*;
+
+    /// Jitter at the top of the window, so the schedule is exact.
+    struct Top;
+    impl JitterSource for Top {
+        fn up_to(&mut self, bound: u64) -> u64 {
+            bound
+        }
+    }
+
+    fn offline() -> Result<SyncReport> {
+        Err(Error::Offline {
+            detail: "connection refused".into(),
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_loop_runs_on_triggers_and_backs_off_in_virtual_time() {
+        let policy = RetryPolicy {
+            base: Duration::from_secs(1),
+            cap: Duration::from_secs(8),
+            poll_every: Duration::from_secs(60),
+        };
+        let (tx, mut inbox) = mpsc::unbounded_channel();
+        let t0 = tokio::time::Instant::now();
+        let runs = Mutex::new(Vec::new());
+        let results = Mutex::new(VecDeque::from([offline(), offline()]));
+        let events = Mutex::new(Vec::new());
+        let attempt = || {
+            runs.lock().unwrap().push(t0.elapsed().as_secs());
+            let result = results
+                .lock()
+                .unwrap()
+                .pop_front()
+                .unwrap_or(Ok(SyncReport::default()));
+            async move { result }
+        };
+        let at = |s| tokio::time::sleep_until(t0 + Duration::from_secs(s));
+        let script = async {
+            at(2).await; // backing off: a write waits for the retry at 3 s
+            tx.send(Command::Trigger(Trigger::LocalWrite)).unwrap();
+            at(10).await; // healthy again: a write syncs at once
+            tx.send(Command::Trigger(Trigger::LocalWrite)).unwrap();
+            at(100).await; // nothing happens: the poll timer at 70 s fired
+            tx.send(Command::Trigger(Trigger::NetworkBack)).unwrap();
+            at(101).await;
+            tx.send(Command::Shutdown).unwrap();
+        };
+        let emit = |event: SyncEvent| {
+            events.lock().unwrap().push(match event {
+                SyncEvent::Failed { next_try, .. } => next_try.map(|d| d.as_secs()),
+                _ => None,
+            })
+        };
+        tokio::join!(
+            drive(policy, Box::new(Top), &mut inbox, attempt, emit),
+            script
+        );
+        assert_eq!(*runs.lock().unwrap(), [0, 1, 3, 10, 70, 100]);
+        assert_eq!(
+            events.lock().unwrap()[..2],
+            [Some(1), Some(2)],
+            "the failures said when the next try is"
+        );
     }
 }

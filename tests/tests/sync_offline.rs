@@ -1,0 +1,368 @@
+//! The sync engine against the real server (in this process, over a SQLite file): changes
+//! made while the server is down, a crash between sending and recording, the sync loop's
+//! backoff, conflicts, and signing in and out.
+#![allow(clippy::unwrap_used)]
+
+mod sync_support;
+
+use std::time::Duration;
+
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+use sharehub_core::resource::Visibility;
+use sharehub_core::wire::{LoginRequest, MutationOutcome, MutationRequest, Role, SignedIn};
+use sharehub_local::sync::{
+    ResourceChange, RetryPolicy, SessionToken, SyncConfig, SyncEvent, SyncStore,
+};
+use sharehub_local::{Error, SyncEngine};
+use sync_support::{device_view, resource, server_view, small_pages, Hub};
+
+fn login(account: &SignedIn) -> LoginRequest {
+    LoginRequest {
+        login: account.account.email.clone().unwrap(),
+        password: "correct horse battery".into(),
+    }
+}
+
+async fn device(hub: &Hub, dir: &tempfile::TempDir, name: &str, config: SyncConfig) -> SyncEngine {
+    SyncEngine::open(&dir.path().join(format!("{name}.db")), &hub.url(), config).unwrap()
+}
+
+async fn write(
+    engine: &SyncEngine,
+    f: impl FnOnce(&mut SyncStore) -> Result<(), Error> + Send + 'static,
+) {
+    engine.with_db(f).await.unwrap();
+}
+
+/// The device shows exactly what the server has for this person, at the same versions.
+async fn assert_converged(hub: &Hub, engine: &SyncEngine, token: &str) {
+    let server = server_view(&hub.url(), token).await.unwrap();
+    let device = engine
+        .with_db(|db| Ok(device_view(db).unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(device.len(), server.len(), "number of records");
+    for (id, (record, version)) in &server {
+        let (shown, shown_version) = &device[id];
+        assert_eq!(shown, record, "{id}");
+        assert_eq!(*shown_version, Some(*version), "{id}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_made_while_the_server_is_down_arrive_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let me = hub.account("offline", Role::Resident).await.unwrap();
+    let engine = device(&hub, &dir, "phone", small_pages()).await;
+    engine.sign_in(&login(&me)).await.unwrap();
+    let mut rng = StdRng::seed_from_u64(1);
+    let (r1, r2) = (resource(1, &mut rng), resource(2, &mut rng));
+    let (a, b) = (r1.clone(), r2.clone());
+    write(&engine, move |db| {
+        db.create_resource(a)?;
+        db.create_resource(b)?;
+        Ok(())
+    })
+    .await;
+    assert_eq!(engine.run_once().await.unwrap().pushed, 2);
+
+    hub.stop().await.unwrap();
+    let (r3, r4) = (resource(3, &mut rng), resource(4, &mut rng));
+    let mut r1_edit = r1.clone();
+    r1_edit.name.en = "Edited while offline".into();
+    let mut r3_edit = r3.clone();
+    r3_edit.capacity = Some(3);
+    let changes = vec![
+        ResourceChange::Create {
+            resource: r3.clone(),
+        },
+        ResourceChange::Create {
+            resource: r4.clone(),
+        },
+        ResourceChange::Update {
+            resource: r1_edit.clone(),
+        },
+        ResourceChange::Retire { id: r2.id },
+        // An edit of a record the server has not seen yet: sent after its creation.
+        ResourceChange::Update {
+            resource: r3_edit.clone(),
+        },
+    ];
+    write(&engine, move |db| {
+        for change in changes {
+            db.record(change)?;
+        }
+        Ok(())
+    })
+    .await;
+    let error = engine.run_once().await.unwrap_err();
+    assert!(matches!(error, Error::Offline { .. }), "{error}");
+    assert!(error.can_retry());
+    assert_eq!(engine.with_db(|db| db.pending_count()).await.unwrap(), 5);
+    let shown = engine
+        .with_db(|db| Ok(device_view(db).unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(shown[&r1.id].0, r1_edit, "offline changes show at once");
+    assert!(!shown.contains_key(&r2.id));
+
+    hub.start().await.unwrap();
+    let report = engine.run_once().await.unwrap();
+    assert_eq!(
+        (report.pushed, report.needs_attention, report.pending),
+        (5, 0, 0)
+    );
+    assert_eq!(
+        hub.receipts(me.account.id).unwrap(),
+        7,
+        "one decision per change"
+    );
+    let server = server_view(&hub.url(), &me.token).await.unwrap();
+    assert_eq!(server[&r1.id].0, r1_edit);
+    assert_eq!(server[&r3.id].0, r3_edit);
+    assert_eq!(server[&r4.id].0, r4);
+    assert!(!server.contains_key(&r2.id));
+    assert_converged(&hub, &engine, &me.token).await;
+
+    // Syncing again sends nothing; the server's decisions stay at one per change.
+    assert_eq!(engine.run_once().await.unwrap().pushed, 0);
+    assert_eq!(hub.receipts(me.account.id).unwrap(), 7);
+    // A second device of the same person gets the same records.
+    let tablet = device(&hub, &dir, "tablet", SyncConfig::default()).await;
+    tablet.sign_in(&login(&me)).await.unwrap();
+    tablet.run_once().await.unwrap();
+    assert_converged(&hub, &tablet, &me.token).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_between_sending_and_recording_the_answer_is_harmless() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let me = hub.account("crash", Role::Resident).await.unwrap();
+    let engine = device(&hub, &dir, "phone", SyncConfig::default()).await;
+    engine.sign_in(&login(&me)).await.unwrap();
+    let r = resource(1, &mut StdRng::seed_from_u64(2));
+    let created = r.clone();
+    write(&engine, move |db| db.create_resource(created).map(drop)).await;
+    // The engine sent the batch and died before writing the answer down: the server has
+    // the change, the outbox still has it pending with its key.
+    let entry = engine.with_db(|db| db.outbox()).await.unwrap().remove(0);
+    let token = SessionToken::new(me.token.clone());
+    let first = engine
+        .client()
+        .mutations(
+            &token,
+            vec![MutationRequest {
+                idempotency_key: entry.idempotency_key.clone(),
+                name: "resource.create".into(),
+                args: serde_json::json!({ "resource": r }),
+            }],
+        )
+        .await
+        .unwrap();
+    let MutationOutcome::Applied { version } = first.results[0].outcome else {
+        panic!("{first:?}");
+    };
+    // After the restart it is sent again with the same key: the first answer comes back.
+    let report = engine.run_once().await.unwrap();
+    assert_eq!((report.pushed, report.needs_attention), (1, 0));
+    assert_eq!(hub.receipts(me.account.id).unwrap(), 1);
+    let server = server_view(&hub.url(), &me.token).await.unwrap();
+    assert_eq!(
+        server[&r.id],
+        (r.clone(), version),
+        "applied once, at the first version"
+    );
+    assert_converged(&hub, &engine, &me.token).await;
+}
+
+async fn next(events: &mut tokio::sync::mpsc::UnboundedReceiver<SyncEvent>) -> SyncEvent {
+    tokio::time::timeout(Duration::from_secs(20), events.recv())
+        .await
+        .expect("an event within 20 s")
+        .expect("the loop is running")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_loop_backs_off_while_the_server_is_down_and_catches_up_when_it_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let me = hub.account("loop", Role::Resident).await.unwrap();
+    let policy = RetryPolicy {
+        base: Duration::from_millis(20),
+        cap: Duration::from_millis(200),
+        poll_every: Duration::from_secs(3600),
+    };
+    let engine = device(
+        &hub,
+        &dir,
+        "phone",
+        SyncConfig {
+            policy,
+            ..SyncConfig::default()
+        },
+    )
+    .await;
+    engine.sign_in(&login(&me)).await.unwrap();
+    let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let runner = engine.clone();
+    let task = tokio::spawn(async move {
+        runner
+            .run(move |event| {
+                let _ = tx.send(event);
+            })
+            .await;
+    });
+    // The start-up sync.
+    loop {
+        if let SyncEvent::Synced(_) = next(&mut events).await {
+            break;
+        }
+    }
+    hub.stop().await.unwrap();
+    let r = resource(1, &mut StdRng::seed_from_u64(3));
+    let created = r.clone();
+    write(&engine, move |db| db.create_resource(created).map(drop)).await;
+    engine.notify_local_write();
+    // It keeps failing and keeps retrying, never waiting longer than the cap.
+    let mut failures = 0;
+    while failures < 4 {
+        match next(&mut events).await {
+            SyncEvent::Failed { error, next_try } => {
+                assert!(error.can_retry(), "{error}");
+                let wait = next_try.expect("retries are scheduled");
+                assert!(wait <= policy.cap, "{wait:?}");
+                failures += 1;
+            }
+            SyncEvent::Synced(report) => panic!("synced while the server is down: {report:?}"),
+            SyncEvent::Progress(_) => {}
+        }
+    }
+    hub.start().await.unwrap();
+    engine.notify_network_back();
+    loop {
+        if let SyncEvent::Synced(report) = next(&mut events).await {
+            if report.pushed == 1 {
+                break;
+            }
+        }
+    }
+    engine.shutdown();
+    task.await.unwrap();
+    assert_eq!(hub.receipts(me.account.id).unwrap(), 1);
+    assert_converged(&hub, &engine, &me.token).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bumped_and_rejected_changes_need_attention_and_can_be_retried_or_discarded() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let owner = hub.account("owner", Role::Resident).await.unwrap();
+    let neighbor = hub.account("neighbor", Role::Resident).await.unwrap();
+    let phone = device(&hub, &dir, "phone", SyncConfig::default()).await;
+    let laptop = device(&hub, &dir, "laptop", SyncConfig::default()).await;
+    let other = device(&hub, &dir, "other", SyncConfig::default()).await;
+    phone.sign_in(&login(&owner)).await.unwrap();
+    laptop.sign_in(&login(&owner)).await.unwrap();
+    other.sign_in(&login(&neighbor)).await.unwrap();
+    let r = resource(1, &mut StdRng::seed_from_u64(4));
+    let created = r.clone();
+    write(&phone, move |db| db.create_resource(created).map(drop)).await;
+    phone.run_once().await.unwrap();
+    laptop.run_once().await.unwrap();
+    other.run_once().await.unwrap();
+
+    // Both devices of the owner edit the same version; the laptop is first.
+    let mut on_laptop = r.clone();
+    on_laptop.name.en = "Laptop's name".into();
+    let mut on_phone = r.clone();
+    on_phone.name.en = "Phone's name".into();
+    let (l, p) = (on_laptop.clone(), on_phone.clone());
+    write(&laptop, move |db| db.update_resource(l).map(drop)).await;
+    write(&phone, move |db| db.update_resource(p).map(drop)).await;
+    assert_eq!(laptop.run_once().await.unwrap().pushed, 1);
+    let report = phone.run_once().await.unwrap();
+    assert_eq!(report.needs_attention, 1);
+    let attention = phone.with_db(|db| db.needs_attention()).await.unwrap();
+    let current = attention[0].current.clone().expect("the current record");
+    assert_eq!(current.resource, on_laptop);
+    let shown = phone
+        .with_db(|db| Ok(device_view(db).unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(
+        shown[&r.id].0, on_laptop,
+        "reverted to the server's version"
+    );
+    // The person keeps their edit: retry on top of the current version.
+    let entry = attention[0].entry;
+    phone.with_db(move |db| db.retry(entry)).await.unwrap();
+    assert_eq!(phone.run_once().await.unwrap().pushed, 1);
+    laptop.run_once().await.unwrap();
+    assert_converged(&hub, &laptop, &owner.token).await;
+    assert_converged(&hub, &phone, &owner.token).await;
+
+    // A neighbor may not change the owner's resource: refused, shown as before, discarded.
+    let mut theirs = on_phone.clone();
+    theirs.description.en = "Mine now".into();
+    write(&other, move |db| db.update_resource(theirs).map(drop)).await;
+    let report = other.run_once().await.unwrap();
+    assert_eq!(report.needs_attention, 1);
+    let attention = other.with_db(|db| db.needs_attention()).await.unwrap();
+    assert!(
+        attention[0].reason.contains("owner"),
+        "{}",
+        attention[0].reason
+    );
+    let entry = attention[0].entry;
+    other.with_db(move |db| db.discard(entry)).await.unwrap();
+    assert!(other.with_db(|db| db.outbox()).await.unwrap().is_empty());
+    assert_converged(&hub, &other, &neighbor.token).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_removes_the_persons_data_and_ends_the_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let me = hub.account("private", Role::Resident).await.unwrap();
+    let next = hub.account("next-person", Role::Resident).await.unwrap();
+    let engine = device(&hub, &dir, "shared-tablet", SyncConfig::default()).await;
+    let signed_in = engine.sign_in(&login(&me)).await.unwrap();
+    let mut home = resource(1, &mut StdRng::seed_from_u64(5));
+    home.visibility = Visibility::ConfirmedBookers;
+    let created = home.clone();
+    write(&engine, move |db| db.create_resource(created).map(drop)).await;
+    engine.run_once().await.unwrap();
+    assert!(engine
+        .with_db(|db| Ok(device_view(db).unwrap()))
+        .await
+        .unwrap()
+        .contains_key(&home.id));
+
+    let signed_out = engine.sign_out().await.unwrap();
+    assert!(signed_out.ended_on_server);
+    assert!(engine
+        .with_db(|db| Ok(device_view(db).unwrap()))
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(engine.with_db(|db| db.account()).await.unwrap(), None);
+    assert!(matches!(engine.run_once().await, Err(Error::NotSignedIn)));
+    let old = SessionToken::new(signed_in.token);
+    assert!(matches!(
+        engine.client().me(&old).await,
+        Err(Error::Unauthorized { .. })
+    ));
+
+    // The next person never receives the restricted record.
+    engine.sign_in(&login(&next)).await.unwrap();
+    engine.run_once().await.unwrap();
+    assert!(!engine
+        .with_db(|db| Ok(device_view(db).unwrap()))
+        .await
+        .unwrap()
+        .contains_key(&home.id));
+    assert_converged(&hub, &engine, &next.token).await;
+}
