@@ -10,7 +10,7 @@ echo "==> building the UI (wasm32)"
 scripts/wasm-cargo.sh build -p sharehub-ui --profile wasm-release --locked
 wasm="$target_dir/wasm32-unknown-unknown/wasm-release/sharehub-ui.wasm"
 if [ -f ui/dist/sharehub-ui_bg.wasm ] &&
-  [ -z "$(find "$wasm" ui/index.html ui/style.css ui/boot.js ui/report-errors.js -newer ui/dist/sharehub-ui_bg.wasm)" ]; then
+  [ -z "$(find "$wasm" ui/index.html ui/style.css ui/boot.js ui/report-errors.js ui/map-glue.js package-lock.json -newer ui/dist/sharehub-ui_bg.wasm)" ]; then
   echo "==> ui/dist is up to date"
   exit 0
 fi
@@ -28,7 +28,14 @@ if [ -x node_modules/.bin/wasm-opt ]; then
 else
   echo "note: node_modules/.bin/wasm-opt missing (run scripts/setup.sh); the wasm stays unoptimised"
 fi
-cp ui/index.html ui/style.css ui/boot.js ui/report-errors.js "$staging/"
+cp ui/index.html ui/style.css ui/boot.js ui/report-errors.js ui/map-glue.js "$staging/"
+# Leaflet and its clustering plugin, bundled from npm (never loaded from a CDN).
+mkdir -p "$staging/vendor"
+cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
+  node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+  node_modules/leaflet.markercluster/dist/MarkerCluster.css "$staging/vendor/"
+cp node_modules/leaflet/LICENSE "$staging/vendor/LICENSE-leaflet"
+cp node_modules/leaflet.markercluster/MIT-LICENCE.txt "$staging/vendor/LICENSE-leaflet.markercluster"
 rm -rf ui/dist.old
 [ -d ui/dist ] && mv ui/dist ui/dist.old
 mv "$staging" ui/dist

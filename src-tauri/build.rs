@@ -6,6 +6,9 @@ fn main() {
         "resource_get",
         "settings_get",
         "settings_set_language",
+        "place_search",
+        "area_outline",
+        "map_boundaries",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

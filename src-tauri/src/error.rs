@@ -9,7 +9,16 @@ pub fn to_ipc(error: sharehub_local::Error) -> IpcError {
             what: format!("resource {id}"),
         },
         E::Invalid { field, problem } => IpcError::Invalid { field, problem },
-        other @ (E::Sqlite(_) | E::Migration(_) | E::CorruptRow { .. }) => IpcError::Internal {
+        E::Offline { .. } => IpcError::Offline,
+        E::Unauthorized { .. } | E::NotSignedIn => IpcError::Unauthorized,
+        other @ E::OutboxEntry { .. } => IpcError::NotFound {
+            what: other.to_string(),
+        },
+        other @ (E::Sqlite(_)
+        | E::Migration(_)
+        | E::CorruptRow { .. }
+        | E::Server { .. }
+        | E::BadAnswer { .. }) => IpcError::Internal {
             detail: other.to_string(),
         },
     }

@@ -22,6 +22,9 @@ pub fn run() {
             commands::resource::resource_get,
             commands::settings::settings_get,
             commands::settings::settings_set_language,
+            commands::place::place_search,
+            commands::place::area_outline,
+            commands::place::map_boundaries,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -5,12 +5,12 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 use sharehub_core::i18n::{error_message, Msg};
 use sharehub_core::ipc::{
-    IpcError, NoArgs, SettingsGet, SettingsSetLanguage, SettingsSetLanguageArgs,
+    IpcError, NoArgs, Settings, SettingsGet, SettingsSetLanguage, SettingsSetLanguageArgs,
 };
 use sharehub_core::text::Language;
 
 use crate::ipc::call;
-use crate::pages::{ResourceDetailPage, ResourceListPage};
+use crate::pages::{ResourceDetailPage, ResourceListPage, ResourceMapPage};
 
 /// The language the UI speaks, shared by every component through context.
 #[derive(Clone, Copy)]
@@ -19,6 +19,10 @@ pub struct Lang(RwSignal<Language>);
 impl Lang {
     pub fn get(self) -> Language {
         self.0.get()
+    }
+
+    pub fn get_untracked(self) -> Language {
+        self.0.get_untracked()
     }
 
     /// A plain message in the current language (reactive when called inside a closure).
@@ -31,6 +35,11 @@ pub fn use_lang() -> Lang {
     expect_context::<Lang>()
 }
 
+/// The settings loaded at start (map tiles, …); `None` until loaded or when loading failed.
+pub fn use_settings() -> RwSignal<Option<Settings>> {
+    expect_context::<RwSignal<Option<Settings>>>()
+}
+
 /// The list's address with its filters, so "back" from a detail page restores them.
 #[derive(Clone, Copy)]
 pub struct ListUrl(pub RwSignal<String>);
@@ -41,12 +50,17 @@ pub fn App() -> impl IntoView {
     let lang = Lang(language);
     provide_context(lang);
     provide_context(ListUrl(RwSignal::new("/".to_owned())));
+    let settings = RwSignal::new(None::<Settings>);
+    provide_context(settings);
     // Pages render once the saved language is known, so nothing flickers between languages.
     let ready = RwSignal::new(false);
     let startup_error = RwSignal::new(None::<IpcError>);
     leptos::task::spawn_local(async move {
         match call::<SettingsGet>(&NoArgs {}).await {
-            Ok(settings) => language.set(settings.language),
+            Ok(loaded) => {
+                language.set(loaded.language);
+                settings.set(Some(loaded));
+            }
             Err(error) => startup_error.set(Some(error)),
         }
         ready.set(true);
@@ -73,6 +87,7 @@ pub fn App() -> impl IntoView {
                 <Show when=move || ready.get()>
                     <Routes fallback=move || view! { <p class="status">{lang.t(Msg::PageNotFound)}</p> }>
                         <Route path=path!("/") view=ResourceListPage />
+                        <Route path=path!("/map") view=ResourceMapPage />
                         <Route path=path!("/resources/:id") view=ResourceDetailPage />
                     </Routes>
                 </Show>

@@ -2,8 +2,11 @@
 //! the Tauri webview. It reaches the device's data only through `ipc::call`.
 
 mod app;
+mod filter_bar;
+mod filters;
 mod format;
 mod ipc;
+mod map;
 mod pages;
 
 fn main() {

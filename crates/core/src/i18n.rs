@@ -55,6 +55,21 @@ catalog! {
     TryAgain => "다시 시도", "Try again";
     PageNotFound => "찾는 화면이 없어요.", "This page does not exist.";
     Free => "무료", "Free";
+    TabList => "목록", "List";
+    TabMap => "지도", "Map";
+    AnyPrice => "요금 상관없이", "Any price";
+    FreeOnly => "무료만", "Free only";
+    PaidOnly => "유료만", "Paid only";
+    NearLabel => "어디 근처에서 찾을까요?", "Near where?";
+    NearPlaceholder => "동네나 대여소 이름 (예: 망원동)", "Neighborhood or station (e.g. Mangwon-dong)";
+    NearHint => "지도에서 한 곳을 눌러도 돼요.", "You can also tap a spot on the map.";
+    RadiusLabel => "거리", "Within";
+    ClearNear => "위치 지우기", "Clear place";
+    ChosenPoint => "지도에서 고른 곳", "Spot chosen on the map";
+    NoPlaceFound => "그런 이름의 동네나 대여소를 찾지 못했어요.", "No neighborhood or station with that name.";
+    MapOffline => "지도 배경을 불러올 수 없어요 (오프라인). 동네 경계와 위치는 그대로 보여 드려요.", "The map background cannot load (offline). Neighborhood outlines and places are still shown.";
+    OpenDetails => "자세히 보기", "See details";
+    MapLabel => "공유 자원 지도", "Map of shared resources";
 }
 
 /// The name of a kind of resource.
@@ -185,6 +200,28 @@ pub fn capacity(language: Language, kind: ResourceKind, n: u32) -> String {
     }
 }
 
+/// A distance people read at a glance: `350 m`, `1.2 km`.
+pub fn distance(language: Language, metres: f64) -> String {
+    let text = if metres < 1000.0 {
+        format!("{} m", (metres / 10.0).round() as u32 * 10)
+    } else {
+        format!("{:.1} km", metres / 1000.0)
+    };
+    match language {
+        Language::Ko => format!("{text} 거리"),
+        Language::En => format!("{text} away"),
+    }
+}
+
+/// A radius choice: `500 m`, `2 km`.
+pub fn radius(metres: u32) -> String {
+    if metres < 1000 {
+        format!("{metres} m")
+    } else {
+        format!("{} km", metres / 1000)
+    }
+}
+
 /// What to tell the person about an error, in plain words. Details stay in the logs.
 pub fn error_message(language: Language, error: &IpcError) -> String {
     match (language, error) {
@@ -281,6 +318,10 @@ mod tests {
         );
         assert_eq!(capacity(Language::Ko, ResourceKind::Room, 12), "최대 12명");
         assert_eq!(day_name(Language::Ko, Day::Sun), "일");
+        assert_eq!(distance(Language::En, 344.0), "340 m away");
+        assert_eq!(distance(Language::Ko, 1249.0), "1.2 km 거리");
+        assert_eq!(radius(500), "500 m");
+        assert_eq!(radius(2000), "2 km");
     }
 
     #[test]

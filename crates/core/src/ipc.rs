@@ -12,7 +12,9 @@ use crate::text::Language;
 use crate::{Resource, ResourceId, ResourceKind, ResourceSummary};
 
 mod near;
+mod places;
 pub use near::*;
+pub use places::*;
 
 pub trait Command {
     /// The Tauri command name.
@@ -87,6 +89,9 @@ impl Command for ResourceGet {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     pub language: Language,
+    /// Map tiles (configurable: `SHAREHUB_TILE_URL`, `SHAREHUB_TILE_ATTRIBUTION`).
+    #[serde(default)]
+    pub map_tiles: TileSource,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,6 +5,7 @@
 //! tests open real SQLite files.
 
 mod error;
+pub mod places;
 pub mod store;
 pub mod sync;
 

@@ -93,6 +93,18 @@ fn default_zone() -> String {
 }
 
 impl WeeklySchedule {
+    /// Whether the schedule is open on `day` at `time`, both in the schedule's own zone
+    /// (the caller converts the instant: chrono-tz natively, `Intl` in the webview).
+    /// A slot opens at `opens` inclusive and closes at `closes` exclusive; `closes` of
+    /// `00:00` means midnight at the end of `day`.
+    pub fn is_open_at_local(&self, day: Day, time: NaiveTime) -> bool {
+        self.slots.iter().any(|slot| {
+            slot.days.contains(&day)
+                && time >= slot.opens.0
+                && (slot.closes.0 == NaiveTime::MIN || time < slot.closes.0)
+        })
+    }
+
     pub fn problems(&self, path: &str) -> Vec<FieldProblem> {
         let mut problems = Vec::new();
         if self.zone.trim().is_empty() || !self.zone.contains('/') && self.zone != "UTC" {
@@ -145,6 +157,28 @@ mod tests {
             serde_json::to_value(&s.slots[0]).unwrap()["closes"],
             "18:30"
         );
+    }
+
+    #[test]
+    fn open_at_local_time_table() {
+        let s: WeeklySchedule = serde_json::from_str(
+            r#"{"slots":[{"days":["mon","tue","wed","thu","fri"],"opens":"09:00","closes":"18:00"},
+                         {"days":["sat"],"opens":"20:00","closes":"00:00"}]}"#,
+        )
+        .unwrap();
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        for (day, time, open) in [
+            (Day::Mon, t(8, 59), false),
+            (Day::Mon, t(9, 0), true),
+            (Day::Fri, t(17, 59), true),
+            (Day::Fri, t(18, 0), false),
+            (Day::Sat, t(12, 0), false),
+            (Day::Sat, t(23, 59), true),
+            (Day::Sun, t(0, 0), false),
+            (Day::Sun, t(10, 0), false),
+        ] {
+            assert_eq!(s.is_open_at_local(day, time), open, "{day:?} {time}");
+        }
     }
 
     #[test]

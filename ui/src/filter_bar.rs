@@ -1,0 +1,179 @@
+//! The filter bar above the list and the map: view tabs, search, kind, price, and "near".
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use sharehub_core::i18n::{radius, Msg};
+use sharehub_core::ipc::{Place, PlaceSearch, PlaceSearchArgs};
+use sharehub_core::ResourceKind;
+
+use crate::app::use_lang;
+use crate::filters::{use_filters, Filters, PriceFilter, RADII_M};
+use crate::format::kind_label;
+use crate::ipc::call;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    List,
+    Map,
+}
+
+#[component]
+pub fn FilterBar(view: View) -> impl IntoView {
+    let lang = use_lang();
+    let (filters, set_filters) = use_filters();
+    let change = move |edit: &dyn Fn(&mut Filters)| {
+        let mut next = filters.get_untracked();
+        edit(&mut next);
+        set_filters.run(next);
+    };
+
+    let tab = move |target: View, path: &'static str, msg: Msg| {
+        let href = move || format!("{path}{}", filters.get().query_string());
+        view! {
+            <A href=href attr:class="tab" attr:data-test=format!("tab-{}", if target == View::List { "list" } else { "map" })
+               attr:aria-current=move || if view == target { "page" } else { "false" }>
+                {move || lang.t(msg)}
+            </A>
+        }
+    };
+
+    let kind_chips = move || {
+        let current = filters.get().kind;
+        std::iter::once(None)
+            .chain(ResourceKind::ALL.into_iter().map(Some))
+            .map(|choice| {
+                let label = move || match choice {
+                    None => lang.t(Msg::AllKinds),
+                    Some(k) => kind_label(lang.get(), k),
+                };
+                view! {
+                    <button class="chip" data-test="kind-chip"
+                        data-kind=choice.map(ResourceKind::as_str).unwrap_or("all")
+                        aria-pressed=if current == choice { "true" } else { "false" }
+                        on:click=move |_| change(&|f| f.kind = choice)>
+                        {label}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+
+    let price_chips = move || {
+        let current = filters.get().price;
+        [
+            (PriceFilter::Any, Msg::AnyPrice, "any"),
+            (PriceFilter::Free, Msg::FreeOnly, "free"),
+            (PriceFilter::Paid, Msg::PaidOnly, "paid"),
+        ]
+        .into_iter()
+        .map(|(choice, msg, name)| {
+            view! {
+                <button class="chip small" data-test="price-chip" data-price=name
+                    aria-pressed=if current == choice { "true" } else { "false" }
+                    on:click=move |_| change(&|f| f.price = choice)>
+                    {move || lang.t(msg)}
+                </button>
+            }
+        })
+        .collect_view()
+    };
+
+    view! {
+        <nav class="tabs" aria-label=move || lang.t(Msg::ListHeading)>
+            {tab(View::List, "/", Msg::TabList)}
+            {tab(View::Map, "/map", Msg::TabMap)}
+        </nav>
+        <div class="filters">
+            <label class="search">
+                <span>{move || lang.t(Msg::SearchLabel)}</span>
+                <input type="search" data-test="search"
+                    placeholder=move || lang.t(Msg::SearchPlaceholder)
+                    prop:value=move || filters.get().text
+                    on:input=move |ev| { let text = event_target_value(&ev); change(&|f| f.text = text.clone()) } />
+            </label>
+            <div class="chips" role="group" aria-label=move || lang.t(Msg::KindLabel)>{kind_chips}</div>
+            <div class="chips" role="group" aria-label=move || lang.t(Msg::Price)>{price_chips}</div>
+            <NearPicker />
+        </div>
+    }
+}
+
+/// "Near where?": type a neighborhood or station name (or tap the map), choose a radius.
+#[component]
+fn NearPicker() -> impl IntoView {
+    let lang = use_lang();
+    let (filters, set_filters) = use_filters();
+    let typed = RwSignal::new(String::new());
+    let suggestions = LocalResource::new(move || {
+        let text = typed.get();
+        async move {
+            if text.trim().is_empty() {
+                return Ok(Vec::new());
+            }
+            call::<PlaceSearch>(&PlaceSearchArgs { text }).await
+        }
+    });
+    let choose = move |place: Place| {
+        let mut next = filters.get_untracked();
+        next.near = Some(place.location);
+        next.near_label = Some(place.name.get(lang.get_untracked()).to_owned());
+        typed.set(String::new());
+        set_filters.run(next);
+    };
+    let clear = move |_| {
+        let mut next = filters.get_untracked();
+        next.near = None;
+        next.near_label = None;
+        set_filters.run(next);
+    };
+    let set_radius = move |ev: leptos::ev::Event| {
+        if let Ok(r) = event_target_value(&ev).parse::<u32>() {
+            let mut next = filters.get_untracked();
+            next.radius_m = r;
+            set_filters.run(next);
+        }
+    };
+
+    view! {
+        <div class="near">
+            <label class="search">
+                <span>{move || lang.t(Msg::NearLabel)}</span>
+                <input type="search" data-test="near-input"
+                    placeholder=move || lang.t(Msg::NearPlaceholder)
+                    prop:value=move || typed.get()
+                    on:input=move |ev| typed.set(event_target_value(&ev)) />
+            </label>
+            <span class="hint">{move || lang.t(Msg::NearHint)}</span>
+            <Transition fallback=|| ()>
+                {move || suggestions.get().map(|answer| match answer {
+                    Ok(places) if places.is_empty() && !typed.get_untracked().trim().is_empty() => {
+                        view! { <p class="status" data-test="no-place">{lang.t(Msg::NoPlaceFound)}</p> }.into_any()
+                    }
+                    Ok(places) => view! {
+                        <ul class="suggestions" data-test="place-suggestions">
+                            {places.into_iter().map(|place| {
+                                let l = lang.get();
+                                let label = format!("{} · {}", place.name.get(l), place.context.get(l));
+                                let p = place.clone();
+                                view! { <li><button class="suggestion" data-test="place-suggestion" on:click=move |_| choose(p.clone())>{label}</button></li> }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <crate::app::ErrorBox error /> }.into_any(),
+                })}
+            </Transition>
+            <Show when=move || filters.get().near.is_some()>
+                <div class="near-chosen" data-test="near-chosen">
+                    <strong>{move || filters.get().near_label.unwrap_or_else(|| lang.t(Msg::ChosenPoint).to_owned())}</strong>
+                    <label>
+                        <span>{move || lang.t(Msg::RadiusLabel)}</span>
+                        <select data-test="radius" on:change=set_radius prop:value=move || filters.get().radius_m.to_string()>
+                            {RADII_M.into_iter().map(|r| view! { <option value=r.to_string()>{radius(r)}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <button class="secondary" data-test="near-clear" on:click=clear>{move || lang.t(Msg::ClearNear)}</button>
+                </div>
+            </Show>
+        </div>
+    }
+}
