@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 run:
 	scripts/setup.sh run
 	scripts/build-ui.sh
-	cargo build --locked -p sharehub-app
+	cargo build --locked -p sharehub-app -p sharehub-server
 	scripts/run.sh
 
 test:

@@ -26,6 +26,22 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "Screenshot: import -display $DISPLAY -window root shot.png"
 fi
 
+# The Share Hub server with the Seoul demo data, on loopback. Its database lives in
+# target/run/ and survives restarts (seeding is idempotent).
+server="$target_dir/debug/sharehub-server"
+listen=${SHAREHUB_LISTEN:-127.0.0.1:8787}
+mkdir -p "$target_dir/run"
+echo "==> starting the Share Hub server on http://$listen (demo data; log: target/run/server.log)"
+"$server" --listen "$listen" --data "$target_dir/run/hub.db" --seed demo >"$target_dir/run/server.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 300); do
+  curl -fsS "http://$listen/readyz" >/dev/null 2>&1 && break
+  kill -0 "${pids[-1]}" 2>/dev/null || { echo "the server stopped:" >&2; cat "$target_dir/run/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+curl -fsS "http://$listen/readyz" >/dev/null || { echo "the server did not become ready" >&2; exit 1; }
+export SHAREHUB_SERVER_URL="http://$listen"
+
 echo "==> starting the Share Hub app"
 "$app" &
 pids+=($!)

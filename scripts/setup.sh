@@ -13,7 +13,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # build-essential, pkg-config: C parts of crates (bundled SQLite); libwebkit2gtk-4.1-dev: the
 # webview Tauri uses on Linux (pulls GTK 3, libsoup 3); fonts-nanum: Korean glyphs;
 # nodejs/npm: the npm build tools (binaryen's wasm-opt).
-packages=(build-essential pkg-config libwebkit2gtk-4.1-dev fonts-nanum fonts-noto-color-emoji)
+packages=(build-essential pkg-config curl libwebkit2gtk-4.1-dev fonts-nanum fonts-noto-color-emoji)
 command -v npm >/dev/null || packages+=(nodejs npm)
 if [ "$mode" = test ]; then
   # xvfb: a virtual display; webkit2gtk-driver: WebKitWebDriver for the end-to-end tests;

@@ -22,10 +22,13 @@ scripts/wasm-cargo.sh clippy --locked -p sharehub-ui -p sharehub-core -p sharehu
 step "wasm build of sharehub-core"
 scripts/wasm-cargo.sh build --locked -p sharehub-core
 
-step "build the app for the end-to-end tests"
-cargo build --locked -p sharehub-app
+step "build the app and the server for the end-to-end tests"
+cargo build --locked -p sharehub-app -p sharehub-server
 
-step "unit, integration and end-to-end tests"
-cargo test --locked --workspace --exclude sharehub-ui
+step "unit, integration and end-to-end tests (SQLite, and PostgreSQL in a throwaway cluster)"
+scripts/with-postgres.sh cargo test --locked --workspace --exclude sharehub-ui
+
+step "schemathesis against the live server's OpenAPI document"
+scripts/schemathesis.sh
 
 step "done in $((SECONDS - started)) s"
