@@ -317,9 +317,9 @@ fn resource(template: &Resource, i: usize, location: GeoPoint) -> Resource {
 
 /// A resource somewhere in and around Seoul (some points fall outside it), with a kind,
 /// a price and a name word drawn at random.
-fn random_resource(template: &Resource, i: usize, spec: (f64, f64, usize, bool, bool)) -> Resource {
-    let (lat, lon, kind, free, alpha) = spec;
-    let mut r = resource(template, i, GeoPoint { lat, lon });
+fn random_resource(template: &Resource, i: usize, at: GeoPoint, spec: ResourceSpec) -> Resource {
+    let (_, _, kind, free, alpha) = spec;
+    let mut r = resource(template, i, at);
     r.kind = ResourceKind::ALL[kind % ResourceKind::ALL.len()];
     r.pricing = if free {
         Pricing::Free
@@ -368,22 +368,60 @@ fn brute_force(store: &Store, query: &NearQuery) -> Vec<NearbyResource> {
     found
 }
 
-fn city_spec() -> impl Strategy<Value = Vec<(f64, f64, usize, bool, bool)>> {
-    prop::collection::vec(
+/// Where a random city lies: all over Seoul (sparse), or packed into a few square
+/// kilometres around Mangwon (dense: the search stops early and widens little).
+#[derive(Debug, Clone, Copy)]
+struct Region {
+    lat: (f64, f64),
+    lon: (f64, f64),
+}
+
+const SEOUL_WIDE: Region = Region {
+    lat: (37.45, 37.68),
+    lon: (126.80, 127.15),
+};
+const AROUND_MANGWON: Region = Region {
+    lat: (37.545, 37.565),
+    lon: (126.895, 126.925),
+};
+
+/// The point at fractions `(x, y)` of the region's width and height.
+fn point_in(region: Region, (x, y): (f64, f64)) -> GeoPoint {
+    GeoPoint {
+        lat: region.lat.0 + y * (region.lat.1 - region.lat.0),
+        lon: region.lon.0 + x * (region.lon.1 - region.lon.0),
+    }
+}
+
+/// Resources at random places (as fractions of the region); every fifth shares the place
+/// of the one before it, so that equal distances (broken by id) happen.
+/// Per resource: x and y fractions, kind index, free, "Alpha" (else "Beta") in the name.
+type ResourceSpec = (f64, f64, usize, bool, bool);
+
+fn city_spec() -> impl Strategy<Value = (Region, Vec<ResourceSpec>)> {
+    let spec = prop::collection::vec(
         (
-            37.45..37.68f64,
-            126.80..127.15f64,
+            0.0..1.0f64,
+            0.0..1.0f64,
             0..9usize,
             any::<bool>(),
             any::<bool>(),
         ),
         1..250,
     )
+    .prop_map(|mut spec| {
+        for i in (5..spec.len()).step_by(5) {
+            (spec[i].0, spec[i].1) = (spec[i - 1].0, spec[i - 1].1);
+        }
+        spec
+    });
+    (prop_oneof![Just(SEOUL_WIDE), Just(AROUND_MANGWON)], spec)
 }
 
-fn query_spec() -> impl Strategy<Value = NearQuery> {
+/// A query whose centre is given as fractions of the region (placed by the test).
+fn query_spec() -> impl Strategy<Value = ((f64, f64), NearQuery)> {
     (
-        (37.45..37.68f64, 126.80..127.15f64),
+        (0.0..1.0f64, 0.0..1.0f64),
         200.0..=5000.0f64,
         1..60u32,
         prop::option::of(0..9usize),
@@ -396,39 +434,45 @@ fn query_spec() -> impl Strategy<Value = NearQuery> {
             Just("1123075")
         ]),
     )
-        .prop_map(
-            |((lat, lon), radius_m, limit, kind, free_only, text, area)| NearQuery {
-                center: GeoPoint { lat, lon },
-                radius_m,
+        .prop_map(|(at, radius_m, limit, kind, free_only, text, area)| {
+            let query = NearQuery {
                 limit,
                 kind: kind.map(|k| ResourceKind::ALL[k]),
                 free_only,
                 area: area.map(str::to_owned),
                 text: text.map(str::to_owned),
-            },
-        )
+                ..NearQuery::new(GeoPoint { lat: 0.0, lon: 0.0 }, radius_m)
+            };
+            (at, query)
+        })
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     /// Every answer is within the radius and sorted, and it is exactly what a scan of every
     /// row finds: nothing within the radius is missed, whatever the filters.
     #[test]
-    fn near_equals_a_brute_force_scan(city in city_spec(), queries in prop::collection::vec(query_spec(), 1..6)) {
+    fn near_equals_a_brute_force_scan(
+        (region, city) in city_spec(),
+        queries in prop::collection::vec(query_spec(), 1..6),
+    ) {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("city.db")).unwrap();
         let template = demo().resources[0].clone();
         let resources: Vec<Resource> = city
             .iter()
             .enumerate()
-            .map(|(i, &spec)| random_resource(&template, i, spec))
+            .map(|(i, &spec)| {
+                random_resource(&template, i, point_in(region, (spec.0, spec.1)), spec)
+            })
             .collect();
         store.upsert_resources(&resources).unwrap();
-        for query in &queries {
-            let found = store.near(query).unwrap();
-            assert_sorted_within(&found, query);
-            prop_assert_eq!(found, brute_force(&store, query));
+        for (at, query) in queries {
+            let query = NearQuery { center: point_in(region, at), ..query };
+            let found = store.near(&query).unwrap();
+            assert_sorted_within(&found, &query);
+            prop_assert_eq!(found, brute_force(&store, &query));
         }
         // Near the points themselves, so that small radii find something too.
         for r in resources.iter().step_by(25) {
