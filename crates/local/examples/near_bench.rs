@@ -75,6 +75,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = Rng(20_251_126);
 
     let started = Instant::now();
+    let mut in_store = Duration::ZERO;
     let mut batch: Vec<Resource> = Vec::with_capacity(BATCH);
     for i in 0..if existing { 0 } else { total } {
         let mut r = template.clone();
@@ -88,19 +89,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         batch.push(r);
         if batch.len() == BATCH || i + 1 == total {
+            let t = Instant::now();
             store.upsert_resources(&batch)?;
+            in_store += t.elapsed();
             batch.clear();
         }
     }
     let insert = started.elapsed();
     let size = std::fs::metadata(&path)?.len() + wal_size(&path);
-    println!(
-        "inserted {total} resources in {:.1} s ({:.1} µs each, gu/dong lookup included); file {:.0} MiB",
-        insert.as_secs_f64(),
-        insert.as_secs_f64() * 1e6 / total as f64,
-        size as f64 / (1024.0 * 1024.0)
-    );
-
+    if !existing {
+        println!(
+            "inserted {total} resources in {:.1} s, of which {:.1} s in Store::upsert_resources \
+             ({:.1} µs per resource, gu/dong lookup and R*Tree included, batches of {BATCH}); \
+             file {:.0} MiB",
+            insert.as_secs_f64(),
+            in_store.as_secs_f64(),
+            in_store.as_secs_f64() * 1e6 / total as f64,
+            size as f64 / (1024.0 * 1024.0)
+        );
+    }
     if let Some(pragmas) = std::env::var_os("NEAR_BENCH_PRAGMAS") {
         store
             .connection()
@@ -121,22 +128,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for &center in centers.iter().take(200) {
             store.near(&query_at(center))?;
         }
-        let mut times = Vec::with_capacity(centers.len());
+        // Three passes over the same centres. The machine may be shared: a query that the
+        // scheduler interrupts is slow for reasons of its own, so besides every timing
+        // (`all`), the best of the three passes per centre is reported too (`best of 3`).
+        let mut all = Vec::with_capacity(3 * centers.len());
+        let mut best = vec![Duration::MAX; centers.len()];
         let mut found = 0usize;
-        for &center in &centers {
-            let t = Instant::now();
-            let answer = store.near(&query_at(center))?;
-            times.push(t.elapsed());
-            found += answer.len();
+        for _ in 0..3 {
+            for (i, &center) in centers.iter().enumerate() {
+                let t = Instant::now();
+                let answer = store.near(&query_at(center))?;
+                let took = t.elapsed();
+                all.push(took);
+                best[i] = best[i].min(took);
+                found += answer.len();
+            }
         }
-        times.sort();
+        for (which, mut times) in [("all", all), ("best of 3", best)] {
+            times.sort();
+            println!(
+                "near, 20 nearest within 500 m, {label}, {which}: {} timings, p50 {:.0} µs, p99 {:.0} µs, max {:.0} µs",
+                times.len(),
+                percentile(&times, 0.50).as_secs_f64() * 1e6,
+                percentile(&times, 0.99).as_secs_f64() * 1e6,
+                times.last().copied().unwrap_or_default().as_secs_f64() * 1e6,
+            );
+        }
         println!(
-            "near, 20 nearest within 500 m, {label}: {} queries, p50 {:.0} µs, p99 {:.0} µs, max {:.0} µs, {:.1} results on average",
-            times.len(),
-            percentile(&times, 0.50).as_secs_f64() * 1e6,
-            percentile(&times, 0.99).as_secs_f64() * 1e6,
-            times.last().copied().unwrap_or_default().as_secs_f64() * 1e6,
-            found as f64 / times.len() as f64
+            "  {:.1} results per query on average",
+            found as f64 / (3 * centers.len()) as f64
         );
     }
     Ok(())
