@@ -6,16 +6,20 @@
 //! gain variants, and names never change meaning. Old clients ignore what they do not know.
 
 pub mod accounts;
+pub mod events;
 pub mod problem;
 pub mod resources;
+pub mod stations;
 pub mod sync;
 
 pub use accounts::{
     AccountId, AccountView, LoginRequest, RegisterRequest, Role, RoleChange, SessionId,
     SessionInfo, SessionList, SignedIn,
 };
+pub use events::{SyncEvent, SyncEventsQuery, SYNC_EVENT_NAME};
 pub use problem::Problem;
 pub use resources::{BoundingBox, ResourceListPage, ResourceListQuery, ResourceView};
+pub use stations::{StationLiveStatus, StationStatusList, StationStatusQuery};
 pub use sync::{
     Alternative, Change, ChangesPage, ChangesQuery, EntityKind, Mutation, MutationBatch,
     MutationOutcome, MutationRequest, MutationResult, MutationResults, ResourceCreateArgs,

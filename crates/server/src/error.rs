@@ -48,17 +48,29 @@ pub enum Error {
     Sqlite(#[from] rusqlite::Error),
     #[error("SQLite migration failed: {0}")]
     SqliteMigration(#[from] rusqlite_migration::Error),
-    #[error("PostgreSQL error: {0}")]
+    #[error("PostgreSQL error: {}", postgres_detail(.0))]
     Postgres(#[from] tokio_postgres::Error),
     #[error("a stored record cannot be read back: {detail}")]
     Corrupt { detail: String },
     #[error("invalid configuration: {detail}")]
     Config { detail: String },
+    /// A public-bike feed could not be fetched or used (never an HTTP answer: the refresh
+    /// task logs it and keeps the last good data).
+    #[error("feed {feed}: {detail}")]
+    Feed { feed: String, detail: String },
     #[error("internal error: {detail}")]
     Internal { detail: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The server's message for database errors (tokio-postgres only says "db error").
+fn postgres_detail(error: &tokio_postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => error.to_string(),
+    }
+}
 
 fn join_problems(problems: &[FieldProblem]) -> String {
     problems
@@ -134,6 +146,7 @@ impl Error {
             | Error::Postgres(_)
             | Error::Corrupt { .. }
             | Error::Config { .. }
+            | Error::Feed { .. }
             | Error::Internal { .. } => (
                 "internal",
                 S::INTERNAL_SERVER_ERROR,

@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod feeds;
 pub mod request_input;
 pub mod routes;
 pub mod rules;
@@ -24,7 +25,7 @@ use tokio::net::TcpListener;
 
 pub use error::{Error, Result};
 pub use routes::{openapi, router};
-pub use state::{AppState, Clock, ServerConfig};
+pub use state::{AppState, Clock, ServerConfig, Stopping};
 use storage::{PostgresStorage, SqliteStorage, Storage};
 
 /// Where the data lives.
@@ -45,7 +46,8 @@ pub async fn open_storage(choice: &StorageChoice) -> Result<Arc<dyn Storage>> {
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then finishes the requests in
-/// flight and returns.
+/// flight and returns. Event streams never finish on their own: make `shutdown` call
+/// [`Stopping::begin`] on the app's state (see [`stop_after`]).
 pub async fn serve(
     listener: TcpListener,
     app: Router,
@@ -57,4 +59,11 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await
+}
+
+/// Completes after `shutdown`, having told event streams and feed tasks to stop: pass it to
+/// [`serve`] as its shutdown future.
+pub async fn stop_after(stopping: Stopping, shutdown: impl Future<Output = ()>) {
+    shutdown.await;
+    stopping.begin();
 }

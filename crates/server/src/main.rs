@@ -5,7 +5,12 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::{Parser, ValueEnum};
-use sharehub_server::{open_storage, router, seed, serve, AppState, ServerConfig, StorageChoice};
+use std::time::Duration;
+
+use sharehub_server::feeds::{self, FeedSettings, StationFeed};
+use sharehub_server::{
+    open_storage, router, seed, serve, stop_after, AppState, ServerConfig, StorageChoice,
+};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -52,6 +57,72 @@ struct Args {
     /// Log format.
     #[arg(long, env = "SHAREHUB_LOG_FORMAT", default_value = "text")]
     log_format: LogFormat,
+    /// A GBFS system's gbfs.json (auto-discovery) URL; repeat the flag (or separate with
+    /// commas in the variable) for several systems.
+    #[arg(long = "gbfs-url", env = "SHAREHUB_GBFS_URL", value_delimiter = ',')]
+    gbfs_urls: Vec<String>,
+    /// A GBFS system without gbfs.json: its station_information URL (with
+    /// --gbfs-station-status-url).
+    #[arg(
+        long,
+        env = "SHAREHUB_GBFS_STATION_INFORMATION_URL",
+        requires = "gbfs_station_status_url"
+    )]
+    gbfs_station_information_url: Option<String>,
+    /// Its station_status URL (with --gbfs-station-information-url).
+    #[arg(
+        long,
+        env = "SHAREHUB_GBFS_STATION_STATUS_URL",
+        requires = "gbfs_station_information_url"
+    )]
+    gbfs_station_status_url: Option<String>,
+    /// Seoul Open Data API key: reads 따릉이 stations from bikeList.
+    #[arg(long, env = "SHAREHUB_SEOUL_BIKE_KEY", hide_env_values = true)]
+    seoul_bike_key: Option<String>,
+    /// Base URL of the Seoul Open Data API (with --seoul-bike-key).
+    #[arg(
+        long,
+        env = "SHAREHUB_SEOUL_BIKE_URL",
+        default_value = sharehub_feeds::seoul_bike_list::SEOUL_OPEN_API_BASE_URL,
+    )]
+    seoul_bike_url: String,
+    /// Seconds between feed refreshes (a feed's longer `ttl` wins).
+    #[arg(long, env = "SHAREHUB_FEED_INTERVAL", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    feed_interval: u64,
+    /// Seconds a feed request may take (connecting included).
+    #[arg(long, env = "SHAREHUB_FEED_TIMEOUT", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    feed_timeout: u64,
+}
+
+impl Args {
+    fn station_feeds(&self) -> Vec<StationFeed> {
+        let mut feeds: Vec<StationFeed> = self
+            .gbfs_urls
+            .iter()
+            .filter(|url| !url.trim().is_empty())
+            .map(|url| StationFeed::GbfsDiscovery {
+                url: url.trim().to_owned(),
+            })
+            .collect();
+        if let (Some(information), Some(status)) = (
+            &self.gbfs_station_information_url,
+            &self.gbfs_station_status_url,
+        ) {
+            feeds.push(StationFeed::GbfsStations {
+                station_information_url: information.clone(),
+                station_status_url: status.clone(),
+            });
+        }
+        if let Some(key) = self.seoul_bike_key.as_ref().filter(|k| !k.is_empty()) {
+            feeds.push(StationFeed::SeoulBikeList {
+                base_url: self.seoul_bike_url.clone(),
+                api_key: key.clone(),
+            });
+        }
+        feeds
+    }
 }
 
 async fn shutdown_signal() {
@@ -117,8 +188,25 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let settings = FeedSettings {
+        interval: Duration::from_secs(args.feed_interval),
+        request_timeout: Duration::from_secs(args.feed_timeout),
+        ..FeedSettings::default()
+    };
+    let feed_tasks = feeds::spawn_all(&state, args.station_feeds(), &settings)
+        .await
+        .context("cannot start the feeds")?;
     tracing::info!(address = %listener.local_addr()?, "listening");
-    serve(listener, router(state), shutdown_signal()).await?;
+    let stopping = state.stopping.clone();
+    serve(
+        listener,
+        router(state),
+        stop_after(stopping, shutdown_signal()),
+    )
+    .await?;
+    for task in feed_tasks {
+        task.await.context("a feed task failed")?;
+    }
     tracing::info!("stopped");
     Ok(())
 }

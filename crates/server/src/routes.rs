@@ -18,6 +18,7 @@ pub mod accounts;
 pub mod health;
 pub mod resources;
 pub mod sessions;
+pub mod stations;
 pub mod sync;
 
 #[derive(OpenApi)]
@@ -34,6 +35,7 @@ pub mod sync;
         (name = "sessions", description = "Logging in and out; listing and revoking sessions"),
         (name = "resources", description = "Shared resources and the public listing"),
         (name = "sync", description = "Pulling changes and pushing mutations"),
+        (name = "stations", description = "Live counts of public-bike stations"),
         (name = "operations", description = "Health and readiness")
     )
 )]
@@ -70,6 +72,7 @@ fn api() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(sync::changes))
         .routes(routes!(sync::mutations))
+        .routes(routes!(stations::status))
 }
 
 /// The OpenAPI document, as served at `/v1/openapi.json`.

@@ -64,6 +64,35 @@ impl Clock {
     }
 }
 
+/// Tells long-running work (event streams, feed refreshes) that the server is stopping, so
+/// graceful shutdown does not wait for streams that never end.
+#[derive(Debug, Clone)]
+pub struct Stopping(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Stopping {
+    fn default() -> Self {
+        Stopping(Arc::new(tokio::sync::watch::Sender::new(false)))
+    }
+}
+
+impl Stopping {
+    /// Asks every stream and feed task to finish.
+    pub fn begin(&self) {
+        self.0.send_replace(true);
+    }
+
+    pub fn is_stopping(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    /// Completes once [`Stopping::begin`] was called (at once if it was already).
+    pub async fn wait(&self) {
+        let mut receiver = self.0.subscribe();
+        // The sender lives in `self`: the channel cannot close while we wait.
+        let _ = receiver.wait_for(|stopping| *stopping).await;
+    }
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub storage: Arc<dyn Storage>,
@@ -72,6 +101,8 @@ pub struct AppState {
     pub login_limit_per_account: Arc<RateLimiter>,
     pub login_limit_per_address: Arc<RateLimiter>,
     pub clock: Clock,
+    /// Set when the server begins to shut down (see [`crate::serve`]).
+    pub stopping: Stopping,
 }
 
 impl std::fmt::Debug for AppState {
@@ -92,6 +123,7 @@ impl AppState {
             login_limit_per_address: Arc::new(RateLimiter::new(config.login_limit_per_address)),
             config: Arc::new(config),
             clock: Clock::default(),
+            stopping: Stopping::default(),
         })
     }
 }

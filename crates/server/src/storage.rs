@@ -6,10 +6,20 @@
 //! Writes of the change log are serialized (SQLite: one writer, `BEGIN IMMEDIATE`;
 //! PostgreSQL: a transaction-scoped advisory lock) so `seq` order is commit order and a
 //! reader can never skip a change that commits later with a smaller `seq`.
+//!
+//! Public-bike stations (see [`crate::feeds`]) are ordinary resources written by
+//! [`Storage::ingest_stations`], which appends to the change log only for stations whose
+//! record changed; their live counts go to a table of their own (`station_status`) that is
+//! rewritten on every refresh and never touches the change log.
+//!
+//! After a transaction that appended to the change log commits, the backend publishes the
+//! newest `seq` on a [`ChangeNotifier`] (`GET /v1/sync/events` listens to it).
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sharehub_core::wire::{AccountId, MutationOutcome, Role, SessionId};
+use sharehub_core::wire::{AccountId, MutationOutcome, Role, SessionId, StationLiveStatus};
 use sharehub_core::{Resource, ResourceId, ResourceKind};
 
 use crate::error::Result;
@@ -127,6 +137,102 @@ impl WriteResult {
     }
 }
 
+/// The live counts of one station in one refresh (what `station_status` holds).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LiveCounts {
+    pub bikes_available: Option<u32>,
+    pub docks_available: Option<u32>,
+    pub is_renting: Option<bool>,
+    pub is_returning: Option<bool>,
+    pub last_reported: Option<DateTime<Utc>>,
+}
+
+/// One station of a refresh: its resource as the feed describes it now, and its counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StationRecord {
+    pub resource: Resource,
+    /// The publisher's id (`ST-4`).
+    pub station_id: String,
+    pub live: LiveCounts,
+}
+
+/// Everything one refresh of one feed stores, in one transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StationBatch {
+    /// The feed's stable key (also part of every station's resource id).
+    pub source: String,
+    /// The system account that owns feed stations.
+    pub owner_id: AccountId,
+    pub stations: Vec<StationRecord>,
+    /// When the feed says it produced the data.
+    pub feed_last_updated: Option<DateTime<Utc>>,
+    /// When the refresh read the feed. The stored value is made strictly newer than every
+    /// `fetched_at` already stored, so `since_fetched` cursors never skip a refresh.
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// What [`Storage::ingest_stations`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StationBatchResult {
+    /// Stations new to this server (one change each).
+    pub created: usize,
+    /// Stations whose record changed (name, place, capacity, …; one change each).
+    pub updated: usize,
+    /// Stations whose record is as stored: only their counts were rewritten.
+    pub unchanged: usize,
+    /// The `fetched_at` stored for this refresh.
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// What a station write does to its resource, decided by comparing the stored record
+/// (whether it is retired, and its JSON) with the one the feed describes now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StationChange {
+    Create,
+    Update,
+    Unchanged,
+}
+
+pub(crate) fn station_change(stored: Option<(bool, &str)>, new_body: &str) -> StationChange {
+    match stored {
+        None => StationChange::Create,
+        Some((false, body)) if body == new_body => StationChange::Unchanged,
+        Some(_) => StationChange::Update,
+    }
+}
+
+/// The newest committed change-log `seq`, for live listeners. Backends publish after the
+/// commit is durable; listeners see only the newest value (a slow listener skips values,
+/// never misses that something changed).
+#[derive(Debug, Clone)]
+pub struct ChangeNotifier(Arc<tokio::sync::watch::Sender<u64>>);
+
+impl ChangeNotifier {
+    pub fn new(newest_seq: u64) -> ChangeNotifier {
+        ChangeNotifier(Arc::new(tokio::sync::watch::Sender::new(newest_seq)))
+    }
+
+    /// Records that the change log now reaches `seq` (never moves backwards).
+    pub fn publish(&self, seq: u64) {
+        self.0.send_if_modified(|newest| {
+            if seq > *newest {
+                *newest = seq;
+                true
+            } else {
+                false
+            }
+        });
+    }
+
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.0.subscribe()
+    }
+
+    pub fn newest(&self) -> u64 {
+        *self.0.borrow()
+    }
+}
+
 /// The storage interface. Every method is safe to call from async code: backends run
 /// blocking work off the async runtime.
 #[async_trait]
@@ -174,6 +280,20 @@ pub trait Storage: Send + Sync + 'static {
     /// Inserts resources that do not exist yet (demo data), owned by `owner`; returns how
     /// many were added.
     async fn seed_resources(&self, owner: AccountId, resources: &[Resource]) -> Result<usize>;
+
+    /// Stores one refresh of a station feed in one write transaction: creates or updates
+    /// the station resources whose record changed (one change-log entry each; unchanged
+    /// ones get none), and rewrites every station's live counts.
+    async fn ingest_stations(&self, batch: StationBatch) -> Result<StationBatchResult>;
+    /// Live counts of stations refreshed after `since_fetched` (all when `None`), of live
+    /// resources only, ordered by resource id; and the newest `fetched_at` stored.
+    async fn station_statuses(
+        &self,
+        since_fetched: Option<DateTime<Utc>>,
+    ) -> Result<(Vec<StationLiveStatus>, Option<DateTime<Utc>>)>;
+
+    /// The newest committed change-log `seq`, published after each commit that grew it.
+    fn change_notifier(&self) -> &ChangeNotifier;
 
     /// Change log rows with `seq > since`, in `seq` order, at most `limit`.
     async fn changes_since(&self, since: u64, limit: u32) -> Result<Vec<ChangeRow>>;
@@ -225,6 +345,10 @@ pub(crate) fn millis(at: DateTime<Utc>) -> i64 {
 pub(crate) fn from_millis(ms: i64) -> Result<DateTime<Utc>> {
     DateTime::from_timestamp_millis(ms)
         .ok_or_else(|| crate::Error::corrupt(format!("timestamp {ms} ms is out of range")))
+}
+
+pub(crate) fn from_millis_opt(ms: Option<i64>) -> Result<Option<DateTime<Utc>>> {
+    ms.map(from_millis).transpose()
 }
 
 pub(crate) fn resource_json(resource: &Resource) -> Result<String> {

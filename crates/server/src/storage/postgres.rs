@@ -7,27 +7,32 @@ use std::str::FromStr;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
-use sharehub_core::wire::{AccountId, MutationOutcome, Role, SessionId};
+use sharehub_core::wire::{AccountId, MutationOutcome, Role, SessionId, StationLiveStatus};
 use sharehub_core::{Resource, ResourceId};
 use tokio_postgres::{NoTls, Row};
 
 use super::{
-    from_millis, millis, outcome_json, parse_outcome, parse_resource, parse_role, resource_json,
-    search_text, unparsable, BatchMutation, ChangeRow, ResourceFilter, ResourceWrite, Storage,
-    StoredAccount, StoredSession, WriteResult,
+    from_millis, from_millis_opt, millis, outcome_json, parse_outcome, parse_resource, parse_role,
+    resource_json, search_text, station_change, unparsable, BatchMutation, ChangeNotifier,
+    ChangeRow, ResourceFilter, ResourceWrite, StationBatch, StationBatchResult, StationChange,
+    Storage, StoredAccount, StoredSession, WriteResult,
 };
 use crate::error::{Error, Result};
 use crate::rules::{decide, Actor, Decision, ResourceCommand, StoredResource};
 use crate::visibility::is_restricted;
 
 /// Append-only, numbered migrations: (version, SQL).
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("postgres/0001_initial.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("postgres/0001_initial.sql")),
+    (2, include_str!("postgres/0002_station_status.sql")),
+];
 
 /// The advisory lock every change-log writer holds until it commits.
 const CHANGE_LOG_LOCK: i64 = 0x5348_4355_4200; // "SHCUB"
 
 pub struct PostgresStorage {
     pool: Pool,
+    changes: ChangeNotifier,
 }
 
 impl std::fmt::Debug for PostgresStorage {
@@ -63,13 +68,18 @@ impl PostgresStorage {
             .map_err(|e| Error::Config {
                 detail: format!("cannot build the PostgreSQL connection pool: {e}"),
             })?;
-        let storage = PostgresStorage { pool };
+        let mut storage = PostgresStorage {
+            pool,
+            changes: ChangeNotifier::new(0),
+        };
         storage.migrate().await.map_err(|e| match e {
             Error::Unavailable { detail } => Error::Config {
                 detail: format!("cannot connect to PostgreSQL: {detail}"),
             },
             other => other,
         })?;
+        let newest = newest_seq(&storage.client().await?).await?;
+        storage.changes = ChangeNotifier::new(newest);
         Ok(storage)
     }
 
@@ -161,6 +171,27 @@ async fn resource_in(
         .as_ref()
         .map(read_resource)
         .transpose()
+}
+
+/// The newest `seq` in the change log (the newest change of a record is always kept, so the
+/// largest stored `seq` is the last one handed out). Exact while the change-log lock is held.
+async fn newest_seq(client: &impl GenericClient) -> Result<u64> {
+    let seq: i64 = client
+        .query_one("SELECT coalesce(max(seq), 0) FROM change", &[])
+        .await?
+        .get(0);
+    Ok(seq as u64)
+}
+
+/// Commits a transaction that holds the change-log lock, then publishes the newest `seq`.
+async fn commit_and_publish(
+    tx: deadpool_postgres::Transaction<'_>,
+    changes: &ChangeNotifier,
+) -> Result<()> {
+    let newest = newest_seq(&tx).await?;
+    tx.commit().await?;
+    changes.publish(newest);
+    Ok(())
 }
 
 async fn append_change(
@@ -296,6 +327,107 @@ async fn write_in(
         insert_receipt(tx, actor.id, key, &result.to_outcome(actor)).await?;
     }
     Ok(result)
+}
+
+/// One refresh of a station feed inside a write transaction that holds the change-log lock
+/// (see [`Storage::ingest_stations`]).
+async fn ingest_in(
+    tx: &deadpool_postgres::Transaction<'_>,
+    batch: StationBatch,
+) -> Result<StationBatchResult> {
+    let newest_fetch: Option<i64> = tx
+        .query_one("SELECT max(fetched_at) FROM station_status", &[])
+        .await?
+        .get(0);
+    let fetched_at = millis(batch.fetched_at).max(newest_fetch.map_or(i64::MIN, |ms| ms + 1));
+    let ids: Vec<uuid::Uuid> = batch.stations.iter().map(|s| s.resource.id.0).collect();
+    let mut stored: std::collections::HashMap<uuid::Uuid, (bool, String)> = tx
+        .query(
+            "SELECT id, retired, body FROM resource WHERE id = ANY($1)",
+            &[&ids],
+        )
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?))))
+        .collect::<Result<_>>()?;
+    let (mut created, mut updated, mut unchanged) = (0, 0, 0);
+    for station in &batch.stations {
+        let body = resource_json(&station.resource)?;
+        let current = stored.remove(&station.resource.id.0);
+        let change = station_change(
+            current
+                .as_ref()
+                .map(|(retired, body)| (*retired, body.as_str())),
+            &body,
+        );
+        match change {
+            StationChange::Unchanged => unchanged += 1,
+            StationChange::Create | StationChange::Update => {
+                put_resource(tx, &station.resource, batch.owner_id).await?;
+                if change == StationChange::Create {
+                    created += 1;
+                } else {
+                    tx.execute(
+                        "UPDATE resource SET retired = false WHERE id = $1",
+                        &[&station.resource.id.0],
+                    )
+                    .await?;
+                    updated += 1;
+                }
+            }
+        }
+    }
+    // The counts of every station in one statement.
+    let count = |value: Option<u32>| value.map(i64::from);
+    let stations = &batch.stations;
+    let station_ids: Vec<&str> = stations.iter().map(|s| s.station_id.as_str()).collect();
+    let bikes: Vec<Option<i64>> = stations
+        .iter()
+        .map(|s| count(s.live.bikes_available))
+        .collect();
+    let docks: Vec<Option<i64>> = stations
+        .iter()
+        .map(|s| count(s.live.docks_available))
+        .collect();
+    let renting: Vec<Option<bool>> = stations.iter().map(|s| s.live.is_renting).collect();
+    let returning: Vec<Option<bool>> = stations.iter().map(|s| s.live.is_returning).collect();
+    let reported: Vec<Option<i64>> = stations
+        .iter()
+        .map(|s| s.live.last_reported.map(millis))
+        .collect();
+    let feed_last_updated = batch.feed_last_updated.map(millis);
+    tx.execute(
+        "INSERT INTO station_status (resource_id, source, station_id, bikes_available,
+             docks_available, is_renting, is_returning, last_reported, feed_last_updated,
+             fetched_at)
+         SELECT id, $2, station_id, bikes, docks, can_rent, can_return, reported, $8, $9
+         FROM unnest($1::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::boolean[],
+                     $7::boolean[], $10::bigint[])
+              AS t (id, station_id, bikes, docks, can_rent, can_return, reported)
+         ON CONFLICT (resource_id) DO UPDATE SET bikes_available = excluded.bikes_available,
+             docks_available = excluded.docks_available, is_renting = excluded.is_renting,
+             is_returning = excluded.is_returning, last_reported = excluded.last_reported,
+             feed_last_updated = excluded.feed_last_updated, fetched_at = excluded.fetched_at",
+        &[
+            &ids,
+            &batch.source,
+            &station_ids,
+            &bikes,
+            &docks,
+            &renting,
+            &returning,
+            &feed_last_updated,
+            &fetched_at,
+            &reported,
+        ],
+    )
+    .await?;
+    Ok(StationBatchResult {
+        created,
+        updated,
+        unchanged,
+        fetched_at: from_millis(fetched_at)?,
+    })
 }
 
 #[async_trait]
@@ -506,7 +638,7 @@ impl Storage for PostgresStorage {
             write.idempotency_key.as_deref(),
         )
         .await?;
-        tx.commit().await?;
+        commit_and_publish(tx, &self.changes).await?;
         Ok(result)
     }
 
@@ -537,7 +669,7 @@ impl Storage for PostgresStorage {
             };
             outcomes.push(outcome);
         }
-        tx.commit().await?;
+        commit_and_publish(tx, &self.changes).await?;
         Ok(outcomes)
     }
 
@@ -553,8 +685,64 @@ impl Storage for PostgresStorage {
                 added += 1;
             }
         }
-        tx.commit().await?;
+        commit_and_publish(tx, &self.changes).await?;
         Ok(added)
+    }
+
+    async fn ingest_stations(&self, batch: StationBatch) -> Result<StationBatchResult> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOG_LOCK])
+            .await?;
+        let result = ingest_in(&tx, batch).await?;
+        commit_and_publish(tx, &self.changes).await?;
+        Ok(result)
+    }
+
+    async fn station_statuses(
+        &self,
+        since_fetched: Option<DateTime<Utc>>,
+    ) -> Result<(Vec<StationLiveStatus>, Option<DateTime<Utc>>)> {
+        let client = self.client().await?;
+        let newest: Option<i64> = client
+            .query_one("SELECT max(fetched_at) FROM station_status", &[])
+            .await?
+            .get(0);
+        let since = since_fetched.map_or(i64::MIN, millis);
+        let count = |value: Option<i64>| -> Result<Option<u32>> {
+            value
+                .map(|v| u32::try_from(v).map_err(Error::corrupt))
+                .transpose()
+        };
+        let statuses = client
+            .query(
+                "SELECT s.resource_id, s.bikes_available, s.docks_available, s.is_renting,
+                        s.is_returning, s.last_reported, s.feed_last_updated, s.fetched_at
+                 FROM station_status s JOIN resource r ON r.id = s.resource_id
+                 WHERE NOT r.retired AND s.fetched_at > $1
+                 ORDER BY s.resource_id",
+                &[&since],
+            )
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(StationLiveStatus {
+                    id: ResourceId(row.try_get(0)?),
+                    bikes_available: count(row.try_get(1)?)?,
+                    docks_available: count(row.try_get(2)?)?,
+                    is_renting: row.try_get(3)?,
+                    is_returning: row.try_get(4)?,
+                    last_reported: from_millis_opt(row.try_get(5)?)?,
+                    feed_last_updated: from_millis_opt(row.try_get(6)?)?,
+                    fetched_at: from_millis(row.try_get(7)?)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((statuses, from_millis_opt(newest)?))
+    }
+
+    fn change_notifier(&self) -> &ChangeNotifier {
+        &self.changes
     }
 
     async fn changes_since(&self, since: u64, limit: u32) -> Result<Vec<ChangeRow>> {

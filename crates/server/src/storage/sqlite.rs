@@ -10,23 +10,28 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
-use sharehub_core::wire::{AccountId, MutationOutcome, Role, SessionId};
+use sharehub_core::wire::{AccountId, MutationOutcome, Role, SessionId, StationLiveStatus};
 use sharehub_core::{Resource, ResourceId};
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use super::{
-    from_millis, millis, outcome_json, parse_outcome, parse_resource, parse_role, resource_json,
-    search_text, unparsable, BatchMutation, ChangeRow, ResourceFilter, ResourceWrite, Storage,
-    StoredAccount, StoredSession, WriteResult,
+    from_millis, from_millis_opt, millis, outcome_json, parse_outcome, parse_resource, parse_role,
+    resource_json, search_text, station_change, unparsable, BatchMutation, ChangeNotifier,
+    ChangeRow, ResourceFilter, ResourceWrite, StationBatch, StationBatchResult, StationChange,
+    Storage, StoredAccount, StoredSession, WriteResult,
 };
 use crate::error::{Error, Result};
 use crate::rules::{decide, Actor, Decision, ResourceCommand, StoredResource};
 use crate::visibility::is_restricted;
 
 /// Append-only, numbered migrations.
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("sqlite/0001_initial.sql"))]));
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![
+        M::up(include_str!("sqlite/0001_initial.sql")),
+        M::up(include_str!("sqlite/0002_station_status.sql")),
+    ])
+});
 
 /// Reader connections kept open.
 const READERS: usize = 4;
@@ -36,6 +41,7 @@ pub struct SqliteStorage {
     writer: Arc<tokio::sync::Mutex<Connection>>,
     idle_readers: Arc<Mutex<Vec<Connection>>>,
     reader_permits: Arc<Semaphore>,
+    changes: ChangeNotifier,
 }
 
 impl std::fmt::Debug for SqliteStorage {
@@ -60,7 +66,7 @@ impl SqliteStorage {
     pub async fn open(path: &Path) -> Result<SqliteStorage> {
         let path = path.to_path_buf();
         let opened = path.clone();
-        let writer = tokio::task::spawn_blocking(move || -> Result<Connection> {
+        let writer = tokio::task::spawn_blocking(move || -> Result<(Connection, u64)> {
             let mut conn = Connection::open(&opened).map_err(|e| Error::Config {
                 detail: format!(
                     "cannot open or create the database file {}: {e}",
@@ -74,15 +80,18 @@ impl SqliteStorage {
                 ),
             })?;
             MIGRATIONS.to_latest(&mut conn)?;
-            Ok(conn)
+            let newest = newest_seq(&conn)?;
+            Ok((conn, newest))
         })
         .await
         .map_err(Error::internal)??;
+        let (writer, newest) = writer;
         Ok(SqliteStorage {
             path,
             writer: Arc::new(tokio::sync::Mutex::new(writer)),
             idle_readers: Arc::new(Mutex::new(Vec::new())),
             reader_permits: Arc::new(Semaphore::new(READERS)),
+            changes: ChangeNotifier::new(newest),
         })
     }
 
@@ -119,21 +128,35 @@ impl SqliteStorage {
         .map_err(Error::internal)?
     }
 
-    /// Runs `f` in a `BEGIN IMMEDIATE` transaction on the one writer connection.
+    /// Runs `f` in a `BEGIN IMMEDIATE` transaction on the one writer connection; after the
+    /// commit, publishes the change log's newest `seq`.
     async fn write<T: Send + 'static>(
         &self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let mut conn = self.writer.clone().lock_owned().await;
+        let changes = self.changes.clone();
         tokio::task::spawn_blocking(move || {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let value = f(&tx)?;
+            let newest = newest_seq(&tx)?;
             tx.commit()?;
+            // `synchronous=FULL`: the commit is durable here.
+            changes.publish(newest);
             Ok(value)
         })
         .await
         .map_err(Error::internal)?
     }
+}
+
+/// The newest `seq` in the change log (the newest change of a record is always kept, so
+/// the largest stored `seq` is the last one handed out).
+fn newest_seq(conn: &Connection) -> Result<u64> {
+    let seq: i64 = conn
+        .prepare_cached("SELECT coalesce(max(seq), 0) FROM change")?
+        .query_row([], |row| row.get(0))?;
+    Ok(seq as u64)
 }
 
 fn parse_uuid(text: &str) -> Result<Uuid> {
@@ -321,6 +344,73 @@ fn write_in(
         insert_receipt(tx, actor.id, key, &result.to_outcome(actor))?;
     }
     Ok(result)
+}
+
+/// One refresh of a station feed inside a write transaction (see
+/// [`Storage::ingest_stations`]).
+fn ingest_in(tx: &rusqlite::Transaction<'_>, batch: StationBatch) -> Result<StationBatchResult> {
+    let newest_fetch: Option<i64> = tx
+        .prepare_cached("SELECT max(fetched_at) FROM station_status")?
+        .query_row([], |row| row.get(0))?;
+    let fetched_at = millis(batch.fetched_at).max(newest_fetch.map_or(i64::MIN, |ms| ms + 1));
+    let feed_last_updated = batch.feed_last_updated.map(millis);
+    let (mut created, mut updated, mut unchanged) = (0, 0, 0);
+    for station in &batch.stations {
+        let id = station.resource.id.to_string();
+        let body = resource_json(&station.resource)?;
+        let stored: Option<(bool, String)> = tx
+            .prepare_cached("SELECT retired, body FROM resource WHERE id = ?1")?
+            .query_row([&id], |row| Ok((row.get::<_, i64>(0)? != 0, row.get(1)?)))
+            .optional()?;
+        let change = station_change(
+            stored
+                .as_ref()
+                .map(|(retired, body)| (*retired, body.as_str())),
+            &body,
+        );
+        match change {
+            StationChange::Unchanged => unchanged += 1,
+            StationChange::Create | StationChange::Update => {
+                put_resource(tx, &station.resource, batch.owner_id)?;
+                if change == StationChange::Create {
+                    created += 1;
+                } else {
+                    tx.prepare_cached("UPDATE resource SET retired = 0 WHERE id = ?1")?
+                        .execute([&id])?;
+                    updated += 1;
+                }
+            }
+        }
+        let live = &station.live;
+        tx.prepare_cached(
+            "INSERT INTO station_status (resource_id, source, station_id, bikes_available,
+                 docks_available, is_renting, is_returning, last_reported, feed_last_updated,
+                 fetched_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT (resource_id) DO UPDATE SET bikes_available = excluded.bikes_available,
+                 docks_available = excluded.docks_available, is_renting = excluded.is_renting,
+                 is_returning = excluded.is_returning, last_reported = excluded.last_reported,
+                 feed_last_updated = excluded.feed_last_updated, fetched_at = excluded.fetched_at",
+        )?
+        .execute(params![
+            id,
+            batch.source,
+            station.station_id,
+            live.bikes_available,
+            live.docks_available,
+            live.is_renting,
+            live.is_returning,
+            live.last_reported.map(millis),
+            feed_last_updated,
+            fetched_at,
+        ])?;
+    }
+    Ok(StationBatchResult {
+        created,
+        updated,
+        unchanged,
+        fetched_at: from_millis(fetched_at)?,
+    })
 }
 
 #[async_trait]
@@ -566,6 +656,60 @@ impl Storage for SqliteStorage {
             Ok(added)
         })
         .await
+    }
+
+    async fn ingest_stations(&self, batch: StationBatch) -> Result<StationBatchResult> {
+        self.write(move |tx| ingest_in(tx, batch)).await
+    }
+
+    async fn station_statuses(
+        &self,
+        since_fetched: Option<DateTime<Utc>>,
+    ) -> Result<(Vec<StationLiveStatus>, Option<DateTime<Utc>>)> {
+        self.read(move |conn| {
+            let newest: Option<i64> = conn
+                .prepare_cached("SELECT max(fetched_at) FROM station_status")?
+                .query_row([], |row| row.get(0))?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT s.resource_id, s.bikes_available, s.docks_available, s.is_renting,
+                        s.is_returning, s.last_reported, s.feed_last_updated, s.fetched_at
+                 FROM station_status s JOIN resource r ON r.id = s.resource_id
+                 WHERE r.retired = 0 AND s.fetched_at > ?1
+                 ORDER BY s.resource_id",
+            )?;
+            let rows = stmt.query_map([since_fetched.map_or(i64::MIN, millis)], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, Option<u32>>(1)?,
+                    row.get::<_, Option<u32>>(2)?,
+                    row.get::<_, Option<bool>>(3)?,
+                    row.get::<_, Option<bool>>(4)?,
+                    row.get::<_, Option<i64>>(5)?,
+                    row.get::<_, Option<i64>>(6)?,
+                    row.get::<_, i64>(7)?,
+                ))
+            })?;
+            let mut statuses = Vec::new();
+            for row in rows {
+                let (id, bikes, docks, renting, returning, reported, updated, fetched) = row?;
+                statuses.push(StationLiveStatus {
+                    id: ResourceId(parse_uuid(&id)?),
+                    bikes_available: bikes,
+                    docks_available: docks,
+                    is_renting: renting,
+                    is_returning: returning,
+                    last_reported: from_millis_opt(reported)?,
+                    feed_last_updated: from_millis_opt(updated)?,
+                    fetched_at: from_millis(fetched)?,
+                });
+            }
+            Ok((statuses, from_millis_opt(newest)?))
+        })
+        .await
+    }
+
+    fn change_notifier(&self) -> &ChangeNotifier {
+        &self.changes
     }
 
     async fn changes_since(&self, since: u64, limit: u32) -> Result<Vec<ChangeRow>> {

@@ -5,12 +5,14 @@
 // Test helpers unwrap like tests do (clippy.toml allows it only inside test functions).
 #![allow(clippy::unwrap_used)]
 
+mod feed_server;
 mod support;
 
 mod accounts;
 mod bad_input;
 mod operations;
 mod resources;
+mod stations;
 mod sync;
 
 /// Instantiates each listed suite function once per backend.
@@ -61,4 +63,7 @@ backend_suite!(
     bad_input::bad_queries_and_ids_are_refused,
     bad_input::markup_and_sql_in_text_fields,
     operations::demo_seed_is_idempotent_and_demo_accounts_log_in,
+    stations::gbfs_stations_become_resources_and_live_counts,
+    stations::a_broken_feed_keeps_the_last_good_data,
+    stations::seoul_bike_list_is_paged_priced_and_keeps_its_key_secret,
 );
