@@ -34,7 +34,7 @@ pub mod sync;
         (name = "accounts", description = "Registration, profiles and roles"),
         (name = "sessions", description = "Logging in and out; listing and revoking sessions"),
         (name = "resources", description = "Shared resources and the public listing"),
-        (name = "sync", description = "Pulling changes and pushing mutations"),
+        (name = "sync", description = "Pulling changes, pushing mutations and live events"),
         (name = "stations", description = "Live counts of public-bike stations"),
         (name = "operations", description = "Health and readiness")
     )
@@ -72,6 +72,7 @@ fn api() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(sync::changes))
         .routes(routes!(sync::mutations))
+        .routes(routes!(sync::events::events))
         .routes(routes!(stations::status))
 }
 

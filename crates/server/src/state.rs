@@ -24,6 +24,8 @@ pub struct ServerConfig {
     pub login_limit_per_address: Limit,
     /// Password hashes computed at once (each takes 19 MiB and most of a core).
     pub hashing_threads: usize,
+    /// Time between keep-alive comments on an idle `/v1/sync/events` stream.
+    pub event_keep_alive: Duration,
 }
 
 impl Default for ServerConfig {
@@ -42,6 +44,7 @@ impl Default for ServerConfig {
             },
             // Leave a core for everything else.
             hashing_threads: cores.saturating_sub(1).max(1),
+            event_keep_alive: Duration::from_secs(15),
         }
     }
 }

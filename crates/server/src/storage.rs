@@ -201,22 +201,36 @@ pub(crate) fn station_change(stored: Option<(bool, &str)>, new_body: &str) -> St
     }
 }
 
+/// A value of the [`ChangeNotifier`]: the newest committed change-log `seq`, and when it
+/// was published (right after its commit; benches measure event latency from it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Published {
+    pub seq: u64,
+    pub at: std::time::Instant,
+}
+
 /// The newest committed change-log `seq`, for live listeners. Backends publish after the
 /// commit is durable; listeners see only the newest value (a slow listener skips values,
 /// never misses that something changed).
 #[derive(Debug, Clone)]
-pub struct ChangeNotifier(Arc<tokio::sync::watch::Sender<u64>>);
+pub struct ChangeNotifier(Arc<tokio::sync::watch::Sender<Published>>);
 
 impl ChangeNotifier {
     pub fn new(newest_seq: u64) -> ChangeNotifier {
-        ChangeNotifier(Arc::new(tokio::sync::watch::Sender::new(newest_seq)))
+        ChangeNotifier(Arc::new(tokio::sync::watch::Sender::new(Published {
+            seq: newest_seq,
+            at: std::time::Instant::now(),
+        })))
     }
 
     /// Records that the change log now reaches `seq` (never moves backwards).
     pub fn publish(&self, seq: u64) {
         self.0.send_if_modified(|newest| {
-            if seq > *newest {
-                *newest = seq;
+            if seq > newest.seq {
+                *newest = Published {
+                    seq,
+                    at: std::time::Instant::now(),
+                };
                 true
             } else {
                 false
@@ -224,11 +238,11 @@ impl ChangeNotifier {
         });
     }
 
-    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<Published> {
         self.0.subscribe()
     }
 
-    pub fn newest(&self) -> u64 {
+    pub fn newest(&self) -> Published {
         *self.0.borrow()
     }
 }

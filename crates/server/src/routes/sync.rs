@@ -1,4 +1,5 @@
-//! `/v1/sync`: the change feed a device pulls and the mutation batches it pushes.
+//! `/v1/sync`: the change feed a device pulls, the mutation batches it pushes, and the
+//! live events that tell it when to pull ([`events`]).
 
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
@@ -16,6 +17,8 @@ use sharehub_core::wire::{
     Problem, TombstoneReason,
 };
 use uuid::Uuid;
+
+pub mod events;
 
 use crate::auth::SignedInUser;
 use crate::error::{Error, Result};

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use sharehub_core::wire::SignedIn;
 use sharehub_server::storage::{PostgresStorage, SqliteStorage, Storage};
-use sharehub_server::{router, serve, AppState, ServerConfig};
+use sharehub_server::{router, serve, stop_after, AppState, ServerConfig};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -95,9 +95,14 @@ impl TestServer {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel::<()>();
         let app = router(state.clone());
-        let task = tokio::spawn(serve(listener, app, async move {
+        let stopped = async move {
             let _ = rx.await;
-        }));
+        };
+        let task = tokio::spawn(serve(
+            listener,
+            app,
+            stop_after(state.stopping.clone(), stopped),
+        ));
         TestServer {
             base,
             state,
