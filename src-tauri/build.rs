@@ -9,6 +9,8 @@ fn main() {
         "place_search",
         "area_outline",
         "map_boundaries",
+        "resource_near",
+        "area_list",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -20,11 +20,13 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::resource::resource_list,
             commands::resource::resource_get,
+            commands::resource::resource_near,
             commands::settings::settings_get,
             commands::settings::settings_set_language,
             commands::place::place_search,
             commands::place::area_outline,
             commands::place::map_boundaries,
+            commands::place::area_list,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -13,6 +13,10 @@ use crate::error::to_ipc;
 /// Overrides the app-data directory (tests give each run its own).
 pub const DATA_DIR_ENV: &str = "SHAREHUB_DATA_DIR";
 
+/// Seeds a new device from this demo file instead of the bundled one (benchmarks use a
+/// city of 5,000 resources).
+pub const SEED_FILE_ENV: &str = "SHAREHUB_SEED_FILE";
+
 /// The Seoul demo data that seeds a new device until sync replaces it.
 const DEMO_DATA: &str = include_str!("../../assets/demo/seoul.json");
 
@@ -81,11 +85,27 @@ fn open_store(data_dir: Option<PathBuf>) -> Result<Store, IpcError> {
         detail: format!("cannot create the data folder {}: {e}", dir.display()),
     })?;
     let mut store = Store::open(&dir.join("sharehub.db")).map_err(to_ipc)?;
-    let demo = DemoFile::parse(DEMO_DATA).map_err(|e| IpcError::Internal {
-        detail: e.to_string(),
-    })?;
-    store.seed_if_empty(&demo).map_err(to_ipc)?;
+    // Parse the demo data only on a new device: later starts skip the work.
+    if store.count_resources().map_err(to_ipc)? == 0 {
+        store.seed_if_empty(&demo_data()?).map_err(to_ipc)?;
+    }
     Ok(store)
+}
+
+fn demo_data() -> Result<DemoFile, IpcError> {
+    match std::env::var_os(SEED_FILE_ENV) {
+        Some(path) => {
+            let path = PathBuf::from(path);
+            let text = std::fs::read_to_string(&path).map_err(|e| IpcError::Internal {
+                detail: format!("cannot read the seed file {}: {e}", path.display()),
+            })?;
+            DemoFile::parse(&text)
+        }
+        None => DemoFile::parse(DEMO_DATA),
+    }
+    .map_err(|e| IpcError::Internal {
+        detail: e.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -41,6 +41,8 @@ pub struct LaunchOptions {
     pub locale: String,
     /// Reuse an app-data directory (to test what survives a restart).
     pub data_dir: Option<PathBuf>,
+    /// More environment for the app (e.g. `SHAREHUB_SEED_FILE`).
+    pub env: Vec<(String, String)>,
 }
 
 impl Default for LaunchOptions {
@@ -48,6 +50,7 @@ impl Default for LaunchOptions {
         Self {
             locale: "ko_KR.UTF-8".into(),
             data_dir: None,
+            env: Vec::new(),
         }
     }
 }
@@ -157,6 +160,7 @@ impl App {
             .env("LANG", &options.locale)
             .env("LC_ALL", &options.locale)
             .env("LANGUAGE", &options.locale)
+            .envs(options.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .env_remove("WAYLAND_DISPLAY")
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -6,13 +6,15 @@ use sharehub_e2e::{run_app_test, App, LaunchOptions};
 
 const ROW: &str = "[data-test=resource-row]";
 
+/// Every listed row as (kind, text), read in one step so a re-render cannot interleave.
 async fn rows(app: &App) -> Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for row in app.find_all(ROW).await? {
-        let kind = row.attr("data-kind").await?.unwrap_or_default();
-        out.push((kind, row.text().await?));
-    }
-    Ok(out)
+    let value = app
+        .js(
+            "return [...document.querySelectorAll('[data-test=resource-row]')]
+                 .map(r => [r.dataset.kind || '', r.innerText]);",
+        )
+        .await?;
+    Ok(serde_json::from_value(value)?)
 }
 
 /// Waits until the list shows rows that all satisfy `ok`, and at least one.
@@ -131,13 +133,15 @@ async fn opening_a_resource_shows_its_details_and_back_keeps_the_filter() {
                 kind == "parking_space"
             })
             .await?;
-            let first = app.wait_for(ROW).await?;
-            let name = first
-                .find(Locator::Css("[data-test=resource-name]"))
-                .await?
-                .text()
+            // Read the first row's name and open it in one step (no re-render in between).
+            let name = app
+                .js(
+                    "const row = document.querySelector('[data-test=resource-row]');
+                     row.querySelector('a').click();
+                     return row.querySelector('[data-test=resource-name]').innerText;",
+                )
                 .await?;
-            first.find(Locator::Css("a")).await?.click().await?;
+            let name = name.as_str().context("row name")?.to_owned();
             let detail_name = app
                 .wait_for("[data-test=detail-name]")
                 .await?
@@ -236,6 +240,7 @@ async fn chosen_language_survives_a_restart() {
     let options = LaunchOptions {
         locale: "ko_KR.UTF-8".into(),
         data_dir: Some(data.path().to_path_buf()),
+        ..LaunchOptions::default()
     };
     run_app_test(
         "chosen_language_survives_a_restart_1",
@@ -273,7 +278,7 @@ async fn chosen_language_survives_a_restart() {
 async fn english_system_locale_starts_in_english() {
     let options = LaunchOptions {
         locale: "en_US.UTF-8".into(),
-        data_dir: None,
+        ..LaunchOptions::default()
     };
     run_app_test(
         "english_system_locale_starts_in_english",

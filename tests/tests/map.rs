@@ -6,16 +6,14 @@ use sharehub_e2e::{run_app_test, App, LaunchOptions};
 
 const ROW: &str = "[data-test=resource-row]";
 
+/// Markers plus the resources inside clusters, read in one step.
 async fn total_on_map(app: &App) -> Result<usize> {
-    let mut total = app.find_all("[data-test=map-marker]").await?.len();
-    for cluster in app.find_all("[data-test=map-cluster]").await? {
-        total += cluster
-            .attr("data-count")
-            .await?
-            .context("cluster without count")?
-            .parse::<usize>()?;
-    }
-    Ok(total)
+    let value = app
+        .js("let n = document.querySelectorAll('[data-test=map-marker]').length;
+             for (const c of document.querySelectorAll('[data-test=map-cluster]')) n += Number(c.dataset.count);
+             return n;")
+        .await?;
+    value.as_u64().map(|n| n as usize).context("marker count")
 }
 
 async fn listed(app: &App) -> Result<usize> {
@@ -74,13 +72,11 @@ async fn map_shows_every_listed_resource_and_works_offline() {
             app.wait_for("[data-test=tab-list]").await?.click().await?;
             let meals_listed = app
                 .until("the list shows the meals", || async {
-                    let rows = app.find_all(ROW).await?;
-                    let mut kinds = Vec::new();
-                    for r in &rows {
-                        kinds.push(r.attr("data-kind").await?.unwrap_or_default());
-                    }
-                    Ok((!rows.is_empty() && kinds.iter().all(|k| k == "meal"))
-                        .then_some(rows.len()))
+                    let kinds: Vec<String> = serde_json::from_value(
+                        app.js("return [...document.querySelectorAll('[data-test=resource-row]')].map(r => r.dataset.kind);")
+                            .await?,
+                    )?;
+                    Ok((!kinds.is_empty() && kinds.iter().all(|k| k == "meal")).then_some(kinds.len()))
                 })
                 .await?;
             ensure!(
@@ -125,13 +121,17 @@ async fn near_a_neighborhood_lists_only_what_is_within_the_radius_nearest_first(
                 .await?;
             let distances = app
                 .until("rows carry distances within 500 m", || async {
-                    let mut out = Vec::new();
-                    for row in app.find_all(ROW).await? {
-                        match row.attr("data-distance").await? {
-                            Some(d) => out.push(d.parse::<f64>()?),
-                            None => return Ok(None),
-                        }
-                    }
+                    let distances: Vec<Option<String>> = serde_json::from_value(
+                        app.js("return [...document.querySelectorAll('[data-test=resource-row]')].map(r => r.dataset.distance ?? null);")
+                            .await?,
+                    )?;
+                    let Some(out) = distances
+                        .iter()
+                        .map(|d| d.as_deref().and_then(|d| d.parse::<f64>().ok()))
+                        .collect::<Option<Vec<f64>>>()
+                    else {
+                        return Ok(None);
+                    };
                     Ok((!out.is_empty() && out.iter().all(|d| *d <= 500.0)).then_some(out))
                 })
                 .await?;
@@ -175,11 +175,12 @@ async fn near_a_neighborhood_lists_only_what_is_within_the_radius_nearest_first(
             // Nearby pins can overlap; a DOM click reaches the chosen one wherever it sits.
             app.client.execute("arguments[0].click()", vec![serde_json::to_value(&marker)?]).await?;
             let popup = app.wait_for("[data-test=map-popup]").await?;
-            let name = popup
-                .find(Locator::Css(".sh-popup-name"))
+            let name = app
+                .js("return document.querySelector('[data-test=map-popup] .sh-popup-name').textContent")
                 .await?
-                .text()
-                .await?;
+                .as_str()
+                .context("popup name")?
+                .to_owned();
             popup
                 .find(Locator::Css("[data-test=map-popup-open]"))
                 .await?
@@ -191,6 +192,57 @@ async fn near_a_neighborhood_lists_only_what_is_within_the_radius_nearest_first(
                 .text()
                 .await?;
             ensure!(detail == name, "popup {name:?} opened {detail:?}");
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn choosing_a_neighborhood_filters_both_views_and_outlines_it() {
+    run_app_test(
+        "choosing_a_neighborhood",
+        LaunchOptions::default(),
+        async |app| {
+            let all = listed(app).await?;
+            // Pick 마포구 by its label; the list shows each gu with its count.
+            let option = app
+                .until("the neighborhood list has loaded", || async {
+                    for option in app.find_all("[data-test=area-select] option").await? {
+                        if option.text().await?.starts_with("마포구") {
+                            return Ok(Some(option));
+                        }
+                    }
+                    Ok(None)
+                })
+                .await?;
+            let label = option.text().await?;
+            option.click().await?;
+            let rows = app
+                .until("only Mapo-gu is listed", || async {
+                    let rows = app.find_all("[data-test=resource-row] .row-area").await?;
+                    let mut texts = Vec::new();
+                    for r in &rows {
+                        texts.push(r.text().await?);
+                    }
+                    Ok(
+                        (!texts.is_empty() && texts.iter().all(|t| t.ends_with("마포구")))
+                            .then_some(texts.len()),
+                    )
+                })
+                .await?;
+            ensure!(rows < all, "{rows} of {all}");
+            // The label says how many resources the gu has.
+            ensure!(
+                label.contains(&format!("({rows})")),
+                "option {label:?} for {rows} rows"
+            );
+            app.wait_for("[data-test=tab-map]").await?.click().await?;
+            app.wait_for(".sh-selection").await?;
+            app.until("the map shows the same set", || async {
+                Ok((total_on_map(app).await? == rows).then_some(()))
+            })
+            .await?;
             Ok(())
         },
     )

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use sharehub_core::i18n::{radius, Msg};
-use sharehub_core::ipc::{Place, PlaceSearch, PlaceSearchArgs};
+use sharehub_core::ipc::{AreaList, NoArgs, Place, PlaceSearch, PlaceSearchArgs};
 use sharehub_core::ResourceKind;
 
 use crate::app::use_lang;
@@ -37,46 +37,42 @@ pub fn FilterBar(view: View) -> impl IntoView {
         }
     };
 
-    let kind_chips = move || {
-        let current = filters.get().kind;
-        std::iter::once(None)
-            .chain(ResourceKind::ALL.into_iter().map(Some))
-            .map(|choice| {
-                let label = move || match choice {
-                    None => lang.t(Msg::AllKinds),
-                    Some(k) => kind_label(lang.get(), k),
-                };
-                view! {
-                    <button class="chip" data-test="kind-chip"
-                        data-kind=choice.map(ResourceKind::as_str).unwrap_or("all")
-                        aria-pressed=if current == choice { "true" } else { "false" }
-                        on:click=move |_| change(&|f| f.kind = choice)>
-                        {label}
-                    </button>
-                }
-            })
-            .collect_view()
-    };
-
-    let price_chips = move || {
-        let current = filters.get().price;
-        [
-            (PriceFilter::Any, Msg::AnyPrice, "any"),
-            (PriceFilter::Free, Msg::FreeOnly, "free"),
-            (PriceFilter::Paid, Msg::PaidOnly, "paid"),
-        ]
-        .into_iter()
-        .map(|(choice, msg, name)| {
+    // The chips are made once; only their pressed state follows the filters, so keyboard
+    // focus stays on the chip a person just pressed.
+    let kind_chips = std::iter::once(None)
+        .chain(ResourceKind::ALL.into_iter().map(Some))
+        .map(|choice| {
+            let label = move || match choice {
+                None => lang.t(Msg::AllKinds),
+                Some(k) => kind_label(lang.get(), k),
+            };
             view! {
-                <button class="chip small" data-test="price-chip" data-price=name
-                    aria-pressed=if current == choice { "true" } else { "false" }
-                    on:click=move |_| change(&|f| f.price = choice)>
-                    {move || lang.t(msg)}
+                <button class="chip" data-test="kind-chip"
+                    data-kind=choice.map(ResourceKind::as_str).unwrap_or("all")
+                    aria-pressed=move || if filters.get().kind == choice { "true" } else { "false" }
+                    on:click=move |_| change(&|f| f.kind = choice)>
+                    {label}
                 </button>
             }
         })
-        .collect_view()
-    };
+        .collect_view();
+
+    let price_chips = [
+        (PriceFilter::Any, Msg::AnyPrice, "any"),
+        (PriceFilter::Free, Msg::FreeOnly, "free"),
+        (PriceFilter::Paid, Msg::PaidOnly, "paid"),
+    ]
+    .into_iter()
+    .map(|(choice, msg, name)| {
+        view! {
+            <button class="chip small" data-test="price-chip" data-price=name
+                aria-pressed=move || if filters.get().price == choice { "true" } else { "false" }
+                on:click=move |_| change(&|f| f.price = choice)>
+                {move || lang.t(msg)}
+            </button>
+        }
+    })
+    .collect_view();
 
     view! {
         <nav class="tabs" aria-label=move || lang.t(Msg::ListHeading)>
@@ -93,8 +89,41 @@ pub fn FilterBar(view: View) -> impl IntoView {
             </label>
             <div class="chips" role="group" aria-label=move || lang.t(Msg::KindLabel)>{kind_chips}</div>
             <div class="chips" role="group" aria-label=move || lang.t(Msg::Price)>{price_chips}</div>
+            <AreaPicker />
             <NearPicker />
         </div>
+    }
+}
+
+/// The neighborhood filter: a gu or one of its dong, with how many resources each has.
+#[component]
+fn AreaPicker() -> impl IntoView {
+    let lang = use_lang();
+    let (filters, set_filters) = use_filters();
+    let areas = LocalResource::new(|| call::<AreaList>(&NoArgs {}));
+    let choose = move |ev: leptos::ev::Event| {
+        let code = event_target_value(&ev);
+        let mut next = filters.get_untracked();
+        next.area = Some(code).filter(|c| !c.is_empty());
+        set_filters.run(next);
+    };
+    view! {
+        <label class="area-picker">
+            <span>{move || lang.t(Msg::Area)}</span>
+            <select data-test="area-select" on:change=choose>
+                <option value="" selected=move || filters.get().area.is_none()>{move || lang.t(Msg::AllAreas)}</option>
+                {move || {
+                    let l = lang.get();
+                    areas.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|a| {
+                        let is_dong = a.code.len() > 5;
+                        let label = format!("{}{} ({})", if is_dong { "\u{2003}" } else { "" }, a.name.get(l), a.count);
+                        let code = a.code.clone();
+                        let selected = move || filters.get().area.as_deref() == Some(code.as_str());
+                        view! { <option value=a.code.clone() selected=selected>{label}</option> }
+                    }).collect_view()
+                }}
+            </select>
+        </label>
     }
 }
 

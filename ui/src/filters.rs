@@ -6,10 +6,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
-use sharehub_core::ipc::{IpcError, ResourceList, ResourceQuery};
+use sharehub_core::ipc::{IpcError, NearQuery, ResourceList, ResourceNear, ResourceQuery};
 use sharehub_core::{GeoPoint, ResourceKind, ResourceSummary};
 
 use crate::ipc::call;
+
+/// Most rows a "near" search lists (nearest first).
+pub const NEAR_LIMIT: u32 = 200;
 
 /// The radii a person can choose, in metres.
 pub const RADII_M: [u32; 6] = [200, 500, 1000, 2000, 3000, 5000];
@@ -27,6 +30,8 @@ pub enum PriceFilter {
 pub struct Filters {
     pub kind: Option<ResourceKind>,
     pub text: String,
+    /// A gu (5 digits) or dong (7 digits) code.
+    pub area: Option<String>,
     pub near: Option<GeoPoint>,
     /// What the person called the place they search near (a dong, a station).
     pub near_label: Option<String>,
@@ -56,6 +61,9 @@ impl Filters {
         Filters {
             kind: params.get("kind").and_then(|k| ResourceKind::parse(&k)),
             text: params.get("q").unwrap_or_default(),
+            area: params.get("area").filter(|a| {
+                !a.is_empty() && a.len() <= 10 && a.bytes().all(|b| b.is_ascii_digit())
+            }),
             near: params.get("near").and_then(|p| parse_point(&p)),
             near_label: params.get("at").filter(|a| !a.trim().is_empty()),
             radius_m,
@@ -78,6 +86,9 @@ impl Filters {
                 "q={}",
                 String::from(js_sys::encode_uri_component(&self.text))
             ));
+        }
+        if let Some(area) = &self.area {
+            params.push(format!("area={area}"));
         }
         if let Some(near) = self.near {
             params.push(format!("near={:.6},{:.6}", near.lat, near.lon));
@@ -116,45 +127,47 @@ impl Filters {
     }
 }
 
-/// Great-circle distance in metres (mean Earth radius), for the few rows on screen.
-pub fn distance_m(a: GeoPoint, b: GeoPoint) -> f64 {
-    const EARTH_RADIUS_M: f64 = 6_371_008.8;
-    let (la1, la2) = (a.lat.to_radians(), b.lat.to_radians());
-    let dlat = la2 - la1;
-    let dlon = (b.lon - a.lon).to_radians();
-    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_M * h.sqrt().asin()
-}
-
 /// Loads the rows for `filters`: the one function both views use, so they always agree.
+/// "Near" searches run on the device's spatial index (`resource_near`), nearest first.
 pub async fn load_rows(filters: Filters) -> Result<Vec<ResultRow>, IpcError> {
-    let query = ResourceQuery {
-        kind: filters.kind,
-        text: Some(filters.text.clone()).filter(|t| !t.trim().is_empty()),
-        ..ResourceQuery::default()
+    let text = Some(filters.text.clone()).filter(|t| !t.trim().is_empty());
+    let rows: Vec<ResultRow> = match filters.near {
+        Some(center) => {
+            let query = NearQuery {
+                center,
+                radius_m: f64::from(filters.radius_m),
+                limit: NEAR_LIMIT,
+                kind: filters.kind,
+                free_only: filters.price == PriceFilter::Free,
+                area: filters.area.clone(),
+                text,
+            };
+            call::<ResourceNear>(&query)
+                .await?
+                .into_iter()
+                .map(|n| ResultRow {
+                    resource: n.summary,
+                    distance_m: Some(n.distance_m),
+                })
+                .collect()
+        }
+        None => {
+            let query = ResourceQuery {
+                kind: filters.kind,
+                text,
+                area: filters.area.clone(),
+            };
+            call::<ResourceList>(&query)
+                .await?
+                .into_iter()
+                .map(|resource| ResultRow {
+                    resource,
+                    distance_m: None,
+                })
+                .collect()
+        }
     };
-    let items = call::<ResourceList>(&query).await?;
-    let mut rows: Vec<ResultRow> = items
-        .into_iter()
-        .map(|resource| {
-            let distance_m = filters
-                .near
-                .map(|center| distance_m(center, resource.location));
-            ResultRow {
-                resource,
-                distance_m,
-            }
-        })
-        .filter(|row| filters.keeps(row))
-        .collect();
-    if filters.near.is_some() {
-        rows.sort_by(|a, b| {
-            a.distance_m
-                .unwrap_or(f64::MAX)
-                .total_cmp(&b.distance_m.unwrap_or(f64::MAX))
-        });
-    }
-    Ok(rows)
+    Ok(rows.into_iter().filter(|row| filters.keeps(row)).collect())
 }
 
 /// The current filters, and a function that changes them (replacing the history entry so

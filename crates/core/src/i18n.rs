@@ -70,6 +70,7 @@ catalog! {
     MapOffline => "지도 배경을 불러올 수 없어요 (오프라인). 동네 경계와 위치는 그대로 보여 드려요.", "The map background cannot load (offline). Neighborhood outlines and places are still shown.";
     OpenDetails => "자세히 보기", "See details";
     MapLabel => "공유 자원 지도", "Map of shared resources";
+    AllAreas => "서울 전체", "All of Seoul";
 }
 
 /// The name of a kind of resource.

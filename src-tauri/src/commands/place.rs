@@ -1,4 +1,6 @@
-use sharehub_core::ipc::{AreaOutline, AreaOutlineArgs, IpcError, NoArgs, Place, PlaceSearchArgs};
+use sharehub_core::ipc::{
+    AreaOutline, AreaOutlineArgs, AreaResourceCount, IpcError, NoArgs, Place, PlaceSearchArgs,
+};
 use sharehub_local::places;
 use tauri::State;
 
@@ -24,4 +26,13 @@ pub async fn area_outline(args: AreaOutlineArgs) -> Result<AreaOutline, IpcError
 pub async fn map_boundaries(args: NoArgs) -> Result<String, IpcError> {
     let NoArgs {} = args;
     Ok(sharehub_areas::GU_GEOJSON.to_owned())
+}
+
+#[tauri::command]
+pub async fn area_list(
+    state: State<'_, AppState>,
+    args: NoArgs,
+) -> Result<Vec<AreaResourceCount>, IpcError> {
+    let NoArgs {} = args;
+    state.with_store(|store| store.areas_with_resources()).await
 }

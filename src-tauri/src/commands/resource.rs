@@ -1,4 +1,4 @@
-use sharehub_core::ipc::{IpcError, ResourceGetArgs, ResourceQuery};
+use sharehub_core::ipc::{IpcError, NearQuery, NearbyResource, ResourceGetArgs, ResourceQuery};
 use sharehub_core::{Resource, ResourceSummary};
 use tauri::State;
 
@@ -23,4 +23,13 @@ pub async fn resource_get(
     state
         .with_store(move |store| store.get_resource(args.id))
         .await
+}
+
+#[tauri::command]
+pub async fn resource_near(
+    state: State<'_, AppState>,
+    args: NearQuery,
+) -> Result<Vec<NearbyResource>, IpcError> {
+    args.check()?;
+    state.with_store(move |store| store.near(&args)).await
 }

@@ -16,12 +16,12 @@ pub fn ResourceListPage() -> impl IntoView {
     let (filters, _) = use_filters();
     let location = use_location();
     let remember = expect_context::<ListUrl>().0;
+    // Remember this page with its filters for "back" (only while this page is shown: on
+    // the way out the location already names the next page).
     Effect::new(move |_| {
-        remember.set(format!(
-            "{}{}",
-            location.pathname.get(),
-            filters.get().query_string()
-        ))
+        if location.pathname.get() == "/" {
+            remember.set(format!("/{}", filters.get().query_string()));
+        }
     });
     let results = LocalResource::new(move || load_rows(filters.get()));
 

@@ -5,7 +5,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use sharehub_core::i18n::{price, result_count, Msg};
-use sharehub_core::ipc::{IpcError, MapBoundaries, NoArgs};
+use sharehub_core::ipc::{AreaOutlineArgs, AreaOutlineGet, IpcError, MapBoundaries, NoArgs};
 
 use crate::app::{use_lang, use_settings, ErrorBox, ListUrl};
 use crate::filter_bar::{FilterBar, View};
@@ -21,12 +21,12 @@ pub fn ResourceMapPage() -> impl IntoView {
     let (filters, set_filters) = use_filters();
     let location = use_location();
     let remember = expect_context::<ListUrl>().0;
+    // Remember this page with its filters for "back" (only while this page is shown: on
+    // the way out the location already names the next page).
     Effect::new(move |_| {
-        remember.set(format!(
-            "{}{}",
-            location.pathname.get(),
-            filters.get().query_string()
-        ))
+        if location.pathname.get() == "/map" {
+            remember.set(format!("/map{}", filters.get().query_string()));
+        }
     });
 
     let rows = LocalResource::new(move || load_rows(filters.get()));
@@ -117,6 +117,29 @@ pub fn ResourceMapPage() -> impl IntoView {
                     None => v.handle.set_near(0.0, 0.0, 0.0),
                 }
             }
+        });
+    });
+
+    // The chosen neighborhood is outlined.
+    Effect::new(move |_| {
+        let area = filters.get().area;
+        let _ = container.get();
+        leptos::task::spawn_local(async move {
+            let outline = match area {
+                Some(code) => match call::<AreaOutlineGet>(&AreaOutlineArgs { code }).await {
+                    Ok(outline) => Some(outline.geometry_geojson),
+                    Err(error) => {
+                        problem.set(Some(error));
+                        None
+                    }
+                },
+                None => None,
+            };
+            map_view.with_value(|v| {
+                if let Some(v) = v {
+                    v.handle.set_selection(outline)
+                }
+            });
         });
     });
 
