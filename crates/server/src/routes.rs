@@ -73,7 +73,18 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(sync::changes))
         .routes(routes!(sync::mutations))
         .routes(routes!(sync::events::events))
-        .routes(routes!(stations::status))
+        .routes(gzipped(routes!(stations::status)))
+}
+
+/// Answers gzip-compressed to clients that accept it (large JSON that changes every minute).
+fn gzipped(
+    (schemas, paths, method): utoipa_axum::router::UtoipaMethodRouter<AppState>,
+) -> utoipa_axum::router::UtoipaMethodRouter<AppState> {
+    (
+        schemas,
+        paths,
+        method.layer(tower_http::compression::CompressionLayer::new().gzip(true)),
+    )
 }
 
 /// The OpenAPI document, as served at `/v1/openapi.json`.

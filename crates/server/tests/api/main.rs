@@ -67,6 +67,7 @@ backend_suite!(
     stations::gbfs_stations_become_resources_and_live_counts,
     stations::a_broken_feed_keeps_the_last_good_data,
     stations::seoul_bike_list_is_paged_priced_and_keeps_its_key_secret,
+    stations::the_feed_task_stops_when_the_server_stops,
     events::a_commit_by_another_user_reaches_an_open_stream,
     events::a_reconnecting_client_learns_at_once_what_it_missed,
 );

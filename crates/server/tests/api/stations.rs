@@ -354,3 +354,16 @@ pub async fn seoul_bike_list_is_paged_priced_and_keeps_its_key_secret(server: &T
     assert_eq!(visible_state(server).await, before);
     feed.stop().await;
 }
+
+pub async fn the_feed_task_stops_when_the_server_stops(server: &TestServer) {
+    let feed = FeedServer::start().await;
+    let source = serve_gbfs(&feed);
+    let task = tokio::spawn(ingester(server, source).await.run());
+    server.state.stopping.begin();
+    // Bounded: a task that ignored the signal would make this fail, not hang.
+    tokio::time::timeout(std::time::Duration::from_secs(20), task)
+        .await
+        .expect("the feed task did not stop")
+        .unwrap();
+    feed.stop().await;
+}
