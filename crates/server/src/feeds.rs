@@ -244,8 +244,7 @@ impl FeedIngester {
                     left_out_by_parser = summary.left_out_by_parser,
                     "feed refreshed"
                 );
-                let ttl = Duration::from_secs(summary.ttl_seconds.map_or(0, u64::from));
-                self.settings.interval.max(ttl)
+                next_refresh_in(self.settings.interval, summary.ttl_seconds)
             }
             Err(error) => {
                 tracing::error!(
@@ -253,10 +252,16 @@ impl FeedIngester {
                     error = %error,
                     "feed refresh failed; the last good data stays"
                 );
-                self.settings.interval
+                next_refresh_in(self.settings.interval, None)
             }
         }
     }
+}
+
+/// The wait before the next refresh: the interval, or the feed's `ttl` when it is longer
+/// (a failed refresh has no `ttl`: it is retried after the interval).
+pub fn next_refresh_in(interval: Duration, ttl_seconds: Option<u32>) -> Duration {
+    interval.max(Duration::from_secs(ttl_seconds.map_or(0, u64::from)))
 }
 
 /// Starts one task per feed; each ends when the server stops.
@@ -324,4 +329,42 @@ fn log_parse_report(feed: &StationFeed, report: &IngestReport) {
         first_ignored_fields = ?first_reasons(report.ignored_fields.iter()),
         "the feed left stations or fields out"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_longer_of_interval_and_ttl_wins() {
+        let minute = Duration::from_secs(60);
+        let cases = [
+            (None, 60),
+            (Some(0), 60),
+            (Some(30), 60),
+            (Some(60), 60),
+            (Some(300), 300),
+        ];
+        for (ttl, expected) in cases {
+            assert_eq!(
+                next_refresh_in(minute, ttl),
+                Duration::from_secs(expected),
+                "{ttl:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn seoul_feeds_are_known_by_name_and_never_show_their_key() {
+        let seoul = StationFeed::SeoulBikeList {
+            base_url: "http://openapi.seoul.go.kr:8088/".into(),
+            api_key: "SECRET".into(),
+        };
+        assert_eq!(seoul.key(), "seoul:bikeList");
+        assert_eq!(
+            seoul.label(),
+            "Seoul bikeList http://openapi.seoul.go.kr:8088"
+        );
+        assert!(!format!("{seoul:?}").contains("SECRET"));
+    }
 }
