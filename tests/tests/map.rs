@@ -248,3 +248,48 @@ async fn choosing_a_neighborhood_filters_both_views_and_outlines_it() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn open_at_a_chosen_time_keeps_only_what_is_open_then() {
+    run_app_test("open_at_a_chosen_time", LaunchOptions::default(), async |app| {
+        let all = listed(app).await?;
+        app.wait_for("[data-test=kind-chip][data-kind=parking_space]").await?.click().await?;
+        let parking = app
+            .until("only parking is listed", || async {
+                let kinds: Vec<String> = serde_json::from_value(
+                    app.js("return [...document.querySelectorAll('[data-test=resource-row]')].map(r => r.dataset.kind);")
+                        .await?,
+                )?;
+                Ok((!kinds.is_empty() && kinds.iter().all(|k| k == "parking_space")).then_some(kinds.len()))
+            })
+            .await?;
+        ensure!(parking < all);
+        // Shared parking is lent while owners are away on weekdays: a Sunday at 3 a.m.
+        // (Seoul time) leaves fewer spaces than a Wednesday at 11.
+        app.wait_for("[data-test=open-chip][data-open=at]").await?.click().await?;
+        let count_at = |when: &'static str| async move {
+            app.js(&format!(
+                "const i = document.querySelector('[data-test=open-at]');
+                 i.value = '{when}'; i.dispatchEvent(new Event('change', {{bubbles: true}}));"
+            ))
+            .await?;
+            let expected = format!("open={}", when.replace(':', "%3A"));
+            app.until("the list follows the chosen time", || async {
+                let url = app.js("return location.search").await?;
+                let url = url.as_str().unwrap_or_default().to_owned();
+                if !(url.contains(&expected) || url.contains(&format!("open={when}"))) {
+                    return Ok(None);
+                }
+                let n = app.js("return document.querySelectorAll('[data-test=resource-row]').length").await?;
+                Ok(n.as_u64())
+            })
+            .await
+        };
+        let weekday = count_at("2026-11-25T11:00").await?;
+        let night = count_at("2026-11-29T03:00").await?;
+        ensure!(night < weekday, "{night} at night vs {weekday} on a weekday");
+        ensure!(weekday as usize <= parking, "{weekday} of {parking}");
+        Ok(())
+    })
+    .await;
+}

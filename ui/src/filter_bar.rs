@@ -7,7 +7,7 @@ use sharehub_core::ipc::{AreaList, NoArgs, Place, PlaceSearch, PlaceSearchArgs};
 use sharehub_core::ResourceKind;
 
 use crate::app::use_lang;
-use crate::filters::{use_filters, Filters, PriceFilter, RADII_M};
+use crate::filters::{use_filters, Filters, OpenFilter, PriceFilter, RADII_M};
 use crate::format::kind_label;
 use crate::ipc::call;
 
@@ -89,9 +89,65 @@ pub fn FilterBar(view: View) -> impl IntoView {
             </label>
             <div class="chips" role="group" aria-label=move || lang.t(Msg::KindLabel)>{kind_chips}</div>
             <div class="chips" role="group" aria-label=move || lang.t(Msg::Price)>{price_chips}</div>
+            <OpenPicker />
             <AreaPicker />
             <NearPicker />
         </div>
+    }
+}
+
+/// "Open now" or "open at a chosen time", by each resource's schedule.
+#[component]
+fn OpenPicker() -> impl IntoView {
+    let lang = use_lang();
+    let (filters, set_filters) = use_filters();
+    let set = move |open: OpenFilter| {
+        let mut next = filters.get_untracked();
+        next.open = open;
+        set_filters.run(next);
+    };
+    let is_at = move || matches!(filters.get().open, OpenFilter::At(_));
+    // A chosen time starts at the next full hour, Seoul time.
+    let next_hour = move || {
+        use chrono::Timelike;
+        let now =
+            chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
+        let in_an_hour_seoul = now.naive_utc() + chrono::Duration::hours(10);
+        in_an_hour_seoul
+            .with_minute(0)
+            .and_then(|t| t.with_second(0))
+            .unwrap_or(in_an_hour_seoul)
+    };
+    let on_time = move |ev: leptos::ev::Event| {
+        if let Ok(at) =
+            chrono::NaiveDateTime::parse_from_str(&event_target_value(&ev), "%Y-%m-%dT%H:%M")
+        {
+            set(OpenFilter::At(at));
+        }
+    };
+    view! {
+        <div class="chips" role="group" aria-label=move || lang.t(Msg::Hours)>
+            <button class="chip small" data-test="open-chip" data-open="any"
+                aria-pressed=move || if filters.get().open == OpenFilter::Any { "true" } else { "false" }
+                on:click=move |_| set(OpenFilter::Any)>{move || lang.t(Msg::AnyTime)}</button>
+            <button class="chip small" data-test="open-chip" data-open="now"
+                aria-pressed=move || if filters.get().open == OpenFilter::Now { "true" } else { "false" }
+                on:click=move |_| set(OpenFilter::Now)>{move || lang.t(Msg::OpenNow)}</button>
+            <button class="chip small" data-test="open-chip" data-open="at"
+                aria-pressed=move || if is_at() { "true" } else { "false" }
+                on:click=move |_| if !is_at() { set(OpenFilter::At(next_hour())) }>{move || lang.t(Msg::OpenAt)}</button>
+        </div>
+        <Show when=is_at>
+            <label class="open-at">
+                <span>{move || lang.t(Msg::OpenAtLabel)}</span>
+                <input type="datetime-local" data-test="open-at" step="900"
+                    prop:value=move || match filters.get().open {
+                        OpenFilter::At(at) => at.format("%Y-%m-%dT%H:%M").to_string(),
+                        _ => String::new(),
+                    }
+                    on:change=on_time />
+            </label>
+        </Show>
     }
 }
 

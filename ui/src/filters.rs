@@ -26,6 +26,31 @@ pub enum PriceFilter {
     Paid,
 }
 
+/// "Available now / at a chosen time", by each resource's schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OpenFilter {
+    #[default]
+    Any,
+    Now,
+    /// A wall-clock time in Seoul (UTC+9 all year: Korea has no daylight saving).
+    At(chrono::NaiveDateTime),
+}
+
+/// The app's display zone is Asia/Seoul, a fixed UTC+9.
+const SEOUL_OFFSET_SECONDS: i64 = 9 * 3600;
+
+impl OpenFilter {
+    fn instant(self) -> Option<chrono::DateTime<chrono::Utc>> {
+        match self {
+            OpenFilter::Any => None,
+            OpenFilter::Now => chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64),
+            OpenFilter::At(local) => {
+                Some(local.and_utc() - chrono::Duration::seconds(SEOUL_OFFSET_SECONDS))
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Filters {
     pub kind: Option<ResourceKind>,
@@ -37,6 +62,7 @@ pub struct Filters {
     pub near_label: Option<String>,
     pub radius_m: u32,
     pub price: PriceFilter,
+    pub open: OpenFilter,
 }
 
 /// One row of results: a resource and, when searching near a point, how far away it is.
@@ -67,6 +93,13 @@ impl Filters {
             near: params.get("near").and_then(|p| parse_point(&p)),
             near_label: params.get("at").filter(|a| !a.trim().is_empty()),
             radius_m,
+            open: match params.get("open").as_deref() {
+                Some("now") => OpenFilter::Now,
+                Some(at) => chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M")
+                    .map(OpenFilter::At)
+                    .unwrap_or_default(),
+                None => OpenFilter::Any,
+            },
             price: match params.get("price").as_deref() {
                 Some("free") => PriceFilter::Free,
                 Some("paid") => PriceFilter::Paid,
@@ -99,6 +132,11 @@ impl Filters {
                     String::from(js_sys::encode_uri_component(label))
                 ));
             }
+        }
+        match self.open {
+            OpenFilter::Any => {}
+            OpenFilter::Now => params.push("open=now".into()),
+            OpenFilter::At(at) => params.push(format!("open={}", at.format("%Y-%m-%dT%H:%M"))),
         }
         match self.price {
             PriceFilter::Any => {}
@@ -141,6 +179,7 @@ pub async fn load_rows(filters: Filters) -> Result<Vec<ResultRow>, IpcError> {
                 free_only: filters.price == PriceFilter::Free,
                 area: filters.area.clone(),
                 text,
+                open_at: filters.open.instant(),
             };
             call::<ResourceNear>(&query)
                 .await?
@@ -156,6 +195,7 @@ pub async fn load_rows(filters: Filters) -> Result<Vec<ResultRow>, IpcError> {
                 kind: filters.kind,
                 text,
                 area: filters.area.clone(),
+                open_at: filters.open.instant(),
             };
             call::<ResourceList>(&query)
                 .await?

@@ -71,6 +71,10 @@ catalog! {
     OpenDetails => "자세히 보기", "See details";
     MapLabel => "공유 자원 지도", "Map of shared resources";
     AllAreas => "서울 전체", "All of Seoul";
+    AnyTime => "시간 상관없이", "Any time";
+    OpenNow => "지금 이용 가능", "Open now";
+    OpenAt => "시간 정하기", "At a time…";
+    OpenAtLabel => "이용할 때 (서울 시간)", "When (Seoul time)";
 }
 
 /// The name of a kind of resource.

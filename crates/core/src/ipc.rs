@@ -54,6 +54,9 @@ pub struct ResourceQuery {
     /// [`AreaList`].
     #[serde(default)]
     pub area: Option<String>,
+    /// Only resources open at this instant by their schedule (no schedule: always open).
+    #[serde(default)]
+    pub open_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Longest accepted search text, in characters.

@@ -11,6 +11,7 @@ use crate::error::Result;
 
 mod areas;
 mod near;
+mod opening_hours;
 mod resources;
 mod settings;
 
@@ -99,6 +100,7 @@ fn configure(conn: &Connection) -> Result<()> {
     // The delete half of an `INSERT OR REPLACE` fires delete triggers only with this on;
     // the R*Tree of migration 0003 relies on them.
     conn.pragma_update(None, "recursive_triggers", "ON")?;
+    opening_hours::register(conn)?;
     Ok(())
 }
 

@@ -22,7 +22,7 @@ fn query(kind: Option<ResourceKind>, text: Option<&str>) -> ResourceQuery {
     ResourceQuery {
         kind,
         text: text.map(str::to_owned),
-        area: None,
+        ..ResourceQuery::default()
     }
 }
 
@@ -178,4 +178,69 @@ fn language_setting_persists() {
         Store::open(&path).unwrap().language().unwrap(),
         Some(sharehub_core::text::Language::En)
     );
+}
+
+#[test]
+fn open_at_keeps_resources_open_at_that_instant_by_their_schedule() {
+    let (_dir, store, demo) = seeded();
+    let at = |rfc3339: &str| {
+        Some(
+            chrono::DateTime::parse_from_rfc3339(rfc3339)
+                .unwrap()
+                .with_timezone(&chrono::Utc),
+        )
+    };
+    let all = store.list_resources(&query(None, None)).unwrap().len();
+    // 03:00 on a Wednesday in Seoul: only what has no schedule or opens at night.
+    let night = store
+        .list_resources(&ResourceQuery {
+            open_at: at("2026-11-24T18:00:00Z"),
+            ..ResourceQuery::default()
+        })
+        .unwrap();
+    let always = demo
+        .resources
+        .iter()
+        .filter(|r| r.schedule.is_none())
+        .count();
+    assert!(
+        night.len() >= always && night.len() < all,
+        "{} of {all}",
+        night.len()
+    );
+    // Bike stations have no schedule: always listed.
+    let stations = demo
+        .resources
+        .iter()
+        .filter(|r| r.kind == ResourceKind::BikeStation)
+        .count();
+    assert_eq!(
+        night
+            .iter()
+            .filter(|r| r.kind == ResourceKind::BikeStation)
+            .count(),
+        stations
+    );
+    // Every listed resource is open by the same rule the SQL function uses.
+    let wednesday_11 = at("2026-11-25T02:00:00Z");
+    let day = store
+        .list_resources(&ResourceQuery {
+            open_at: wednesday_11,
+            ..ResourceQuery::default()
+        })
+        .unwrap();
+    let expected = demo
+        .resources
+        .iter()
+        .filter(|r| {
+            r.schedule.as_ref().is_none_or(|s| {
+                s.is_open_at_local(
+                    sharehub_core::resource::Day::Wed,
+                    chrono::NaiveTime::from_hms_opt(11, 0, 0).unwrap(),
+                )
+            })
+        })
+        .count();
+    assert_eq!(day.len(), expected);
+    assert!(day.len() > night.len());
 }

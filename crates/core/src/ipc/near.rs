@@ -37,6 +37,9 @@ pub struct NearQuery {
     /// [`super::ResourceQuery::text`].
     #[serde(default)]
     pub text: Option<String>,
+    /// Only resources open at this instant by their schedule (no schedule: always open).
+    #[serde(default)]
+    pub open_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 fn default_near_limit() -> u32 {
@@ -54,6 +57,7 @@ impl NearQuery {
             free_only: false,
             area: None,
             text: None,
+            open_at: None,
         }
     }
 

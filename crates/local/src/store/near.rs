@@ -70,6 +70,7 @@ impl Store {
             text: query.text.as_deref(),
             area: query.area.as_deref(),
             free_only: query.free_only,
+            open_at: query.open_at,
         })?;
         let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
         // One read transaction: every step sees the same snapshot.

@@ -27,6 +27,7 @@ pub(super) struct Filters<'a> {
     pub text: Option<&'a str>,
     pub area: Option<&'a str>,
     pub free_only: bool,
+    pub open_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// `WHERE` conditions on `resource AS r` with their `?` parameters, in order. Only the
@@ -54,6 +55,12 @@ impl Conditions {
                 [Value::from(gu), Value::from(dong)],
             ),
             None => {}
+        }
+        if let Some(instant) = filters.open_at {
+            c.push(
+                "sharehub_open_at(r.schedule, ?) = 1",
+                [Value::from(instant.timestamp())],
+            );
         }
         let text = filters.text.map(str::trim).filter(|t| !t.is_empty());
         if let Some(text) = text {
@@ -107,6 +114,7 @@ impl Store {
             text: query.text.as_deref(),
             area: query.area.as_deref(),
             free_only: false,
+            open_at: query.open_at,
         })?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM resource AS r WHERE {} ORDER BY r.name_ko, r.id",
