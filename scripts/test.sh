@@ -26,7 +26,7 @@ step "build the app and the server for the end-to-end tests"
 cargo build --locked -p sharehub-app -p sharehub-server
 
 step "unit, integration and end-to-end tests (SQLite, and PostgreSQL in a throwaway cluster)"
-scripts/with-postgres.sh cargo test --locked --workspace --exclude sharehub-ui
+scripts/with-postgres.sh cargo test --locked --no-fail-fast --workspace --exclude sharehub-ui
 
 step "schemathesis against the live server's OpenAPI document"
 scripts/schemathesis.sh
