@@ -366,3 +366,38 @@ async fn signing_out_removes_the_persons_data_and_ends_the_session() {
         .contains_key(&home.id));
     assert_converged(&hub, &engine, &next.token).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_the_server_refuses_as_a_whole_is_split_and_every_change_arrives() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let me = hub.account("bulky", Role::Resident).await.unwrap();
+    let engine = device(&hub, &dir, "phone", SyncConfig::default()).await;
+    engine.sign_in(&login(&me)).await.unwrap();
+    // 30 resources with long Korean texts: about 1.5 MB in one batch, over the server's
+    // 1 MiB body limit (413), while each alone is fine.
+    let mut rng = StdRng::seed_from_u64(6);
+    let long = "가".repeat(4000);
+    let bulky: Vec<_> = (0..30)
+        .map(|n| {
+            let mut r = resource(n, &mut rng);
+            r.description.ko = long.clone();
+            r.address.ko = long.clone();
+            r
+        })
+        .collect();
+    write(&engine, move |db| {
+        for r in bulky {
+            db.create_resource(r)?;
+        }
+        Ok(())
+    })
+    .await;
+    let report = engine.run_once().await.unwrap();
+    assert_eq!(
+        (report.pushed, report.needs_attention, report.pending),
+        (30, 0, 0)
+    );
+    assert_eq!(hub.receipts(me.account.id).unwrap(), 30);
+    assert_converged(&hub, &engine, &me.token).await;
+}

@@ -390,7 +390,22 @@ pub async fn kill_loop(worker: &[String], iterations: u64, seed: u64) -> Result<
             Some(_) => report.finished += 1,
             None => {
                 child.kill()?;
+                child.wait()?;
                 report.killed += 1;
+                // Where it was: changes not yet answered, or pages not yet pulled.
+                let store = SyncStore::open(&db)?;
+                if store.pending_count()? > 0 {
+                    report.killed_before_push_done += 1;
+                } else {
+                    let behind = other_client
+                        .changes(&SessionToken::new(me.token.clone()), store.cursor()?, 1)
+                        .await?;
+                    if behind.changes.is_empty() {
+                        report.killed_when_done += 1;
+                    } else {
+                        report.killed_mid_pull += 1;
+                    }
+                }
             }
         }
         child.wait()?;
@@ -433,6 +448,12 @@ pub async fn kill_loop(worker: &[String], iterations: u64, seed: u64) -> Result<
 #[derive(Debug, Default)]
 pub struct KillReport {
     pub killed: u64,
+    /// Killed with changes not yet answered (before or during the push).
+    pub killed_before_push_done: u64,
+    /// Killed after the push, with pages left to pull (before or during the pull).
+    pub killed_mid_pull: u64,
+    /// Killed with nothing left to do (while checking, or exiting).
+    pub killed_when_done: u64,
     pub finished: u64,
     pub mutations: u64,
     pub elapsed: Duration,

@@ -17,6 +17,26 @@
 //!
 //! Decisions are pure functions in [`plan`] and [`schedule`], tested with tables; the
 //! engine only carries them out.
+//!
+//! # Driving it from the app shell
+//!
+//! ```text
+//! start-up:   let engine = SyncEngine::open(&db_path, server_url, SyncConfig::default())?;
+//!             let ui_db = SyncStore::open(&db_path)?;        // for the UI's changes and lists
+//!             if let Some(t) = keyring_token() { engine.resume(SessionToken::new(t)); }
+//!             spawn(engine.clone().run(|event| forward_to_ui(event)));  // tokio task
+//! sign in:    let signed_in = engine.sign_in(&LoginRequest { .. }).await?;   // or register
+//!             keyring_store(&signed_in.token);             // the engine keeps it in memory only
+//! a change:   ui_db.create_resource(r)? / update_resource(r)? / retire_resource(id)?;
+//!             engine.notify_local_write();
+//! the UI:     ui_db.pending_count()?, ui_db.needs_attention()?,
+//!             ui_db.retry(entry)?, ui_db.edit_and_retry(entry, r)?, ui_db.discard(entry)?
+//!             (then notify_local_write)
+//! network:    engine.notify_network_back();   // on the OS's "online" event
+//! timer:      nothing to do: the loop polls every `RetryPolicy::poll_every`
+//! sign out:   engine.sign_out().await?; keyring_delete();
+//! quit:       engine.shutdown();
+//! ```
 
 mod client;
 mod engine;

@@ -48,6 +48,7 @@ async fn main() -> anyhow::Result<()> {
     )?;
     engine.resume(SessionToken::new(owner.token.clone()));
     let started = Instant::now();
+    let cpu_before = process_cpu_seconds();
     let mut first_page = None;
     let report = engine
         .run_once_with_progress(|p| {
@@ -55,6 +56,7 @@ async fn main() -> anyhow::Result<()> {
         })
         .await?;
     let elapsed = started.elapsed();
+    let cpu = process_cpu_seconds() - cpu_before;
     ensure!(
         report.pulled as usize == count,
         "pulled {} of {count}",
@@ -66,12 +68,72 @@ async fn main() -> anyhow::Result<()> {
         "the device shows {shown} of {count}"
     );
     println!(
-        "initial sync: {count} resources in {:.3} s ({:.0} resources/s, {} pages of {}; first page after {:.0} ms)",
+        "initial sync: {count} resources in {:.3} s ({:.2} s of CPU for server and device together; {:.0} resources/s, {} pages of {}; first page after {:.0} ms)",
         elapsed.as_secs_f64(),
+        cpu,
         count as f64 / elapsed.as_secs_f64(),
         report.pages,
         SyncConfig::default().page_size,
         first_page.map_or(0.0, |(t, _)| t.as_secs_f64() * 1000.0),
+    );
+
+    // Where the time goes: fetching (server, HTTP, JSON) and applying (SQLite), apart.
+    let client = engine.client().clone();
+    let token = SessionToken::new(owner.token.clone());
+    let started = Instant::now();
+    let mut pages = Vec::new();
+    let mut since = 0;
+    loop {
+        let page = client
+            .changes(&token, since, SyncConfig::default().page_size)
+            .await?;
+        let more = page.has_more;
+        pages.push((since, page));
+        since = pages.last().map_or(0, |(_, p)| p.next_since);
+        if !more {
+            break;
+        }
+    }
+    let fetching = started.elapsed();
+    let fresh = dir.path().join("fresh.db");
+    let mut store = sharehub_local::SyncStore::open(&fresh)?;
+    store.set_account(owner.account.id)?;
+    let started = Instant::now();
+    let cpu_before = process_cpu_seconds();
+    for (since, page) in &pages {
+        store.apply_page(*since, page)?;
+    }
+    let applying = started.elapsed();
+    let applying_cpu = process_cpu_seconds() - cpu_before;
+    let size = |name: &str| std::fs::metadata(dir.path().join(name)).map_or(0, |m| m.len());
+    println!(
+        "  apart: fetching all pages {:.3} s, applying them {:.3} s ({:.2} s of CPU); device database {:.0} MB (+ WAL {:.0} MB)",
+        fetching.as_secs_f64(),
+        applying.as_secs_f64(),
+        applying_cpu,
+        size("fresh.db") as f64 / 1e6,
+        size("fresh.db-wal") as f64 / 1e6,
+    );
+
+    // The floor: the same records through the store's own bulk insert (no sync bookkeeping).
+    let plain: Vec<_> = pages
+        .iter()
+        .flat_map(|(_, page)| page.changes.iter())
+        .filter_map(|change| match change {
+            sharehub_core::wire::Change::Resource { record, .. } => Some(record.resource.clone()),
+            sharehub_core::wire::Change::Tombstone { .. } => None,
+        })
+        .collect();
+    let mut floor = sharehub_local::Store::open(&dir.path().join("floor.db"))?;
+    let started = Instant::now();
+    let cpu_before = process_cpu_seconds();
+    for chunk in plain.chunks(5000) {
+        floor.upsert_resources(chunk)?;
+    }
+    println!(
+        "  the store's own bulk insert of the same records: {:.3} s ({:.2} s of CPU)",
+        started.elapsed().as_secs_f64(),
+        process_cpu_seconds() - cpu_before
     );
 
     let started = Instant::now();
@@ -111,4 +173,22 @@ async fn main() -> anyhow::Result<()> {
         writes / 100,
     );
     Ok(())
+}
+
+/// CPU time (user + system) this process has used, from /proc (Linux): the figure that does
+/// not depend on what else the machine is doing.
+fn process_cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses): utime is the 12th, stime the 13th.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
 }

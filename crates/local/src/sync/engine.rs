@@ -426,6 +426,10 @@ async fn drive<Fut>(
             let next_try = scheduler
                 .next_wake()
                 .map(|at| at.saturating_duration_since(now()));
+            match &result {
+                Ok(report) => tracing::debug!(?report, "synced"),
+                Err(error) => tracing::warn!(%error, ?next_try, "sync failed"),
+            }
             emit(match result {
                 Ok(report) => SyncEvent::Synced(report),
                 Err(error) => SyncEvent::Failed { error, next_try },

@@ -24,6 +24,15 @@ impl SyncStore {
     /// cursor moves to `next_since` in the same transaction. When the stored cursor is no
     /// longer `since`, nothing happens (the page is stale).
     pub fn apply_page(&mut self, since: u64, page: &ChangesPage) -> Result<PageApplied> {
+        // A pulled page need not survive power loss (it is pulled again, with its cursor):
+        // skip the fsync of every commit that `synchronous=FULL` makes for the outbox.
+        self.conn().pragma_update(None, "synchronous", "NORMAL")?;
+        let applied = self.apply_page_in_transaction(since, page);
+        self.conn().pragma_update(None, "synchronous", "FULL")?;
+        applied
+    }
+
+    fn apply_page_in_transaction(&mut self, since: u64, page: &ChangesPage) -> Result<PageApplied> {
         self.write(|tx| {
             let (cursor, full_pull): (i64, bool) = tx.query_row(
                 "SELECT cursor, full_pull FROM sync_state WHERE id = 1",
