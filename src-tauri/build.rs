@@ -11,6 +11,7 @@ fn main() {
         "map_boundaries",
         "resource_near",
         "area_list",
+        "station_status",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

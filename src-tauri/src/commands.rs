@@ -4,3 +4,4 @@
 pub mod place;
 pub mod resource;
 pub mod settings;
+pub mod station;

@@ -27,6 +27,7 @@ pub fn run() {
             commands::place::area_outline,
             commands::place::map_boundaries,
             commands::place::area_list,
+            commands::station::station_status,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

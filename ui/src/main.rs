@@ -6,6 +6,7 @@ mod filter_bar;
 mod filters;
 mod format;
 mod ipc;
+mod live_bikes;
 mod map;
 mod pages;
 

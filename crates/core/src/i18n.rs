@@ -72,6 +72,7 @@ catalog! {
     MapLabel => "공유 자원 지도", "Map of shared resources";
     AllAreas => "서울 전체", "All of Seoul";
     AnyTime => "시간 상관없이", "Any time";
+    RightNow => "지금 현황", "Right now";
     OpenNow => "지금 이용 가능", "Open now";
     OpenAt => "시간 정하기", "At a time…";
     OpenAtLabel => "이용할 때 (서울 시간)", "When (Seoul time)";
@@ -227,6 +228,44 @@ pub fn radius(metres: u32) -> String {
     }
 }
 
+/// Live counts of a bike station: `자전거 5대 · 빈 거치대 10곳`.
+pub fn live_bikes(language: Language, bikes: Option<u32>, docks: Option<u32>) -> String {
+    let unknown = match language {
+        Language::Ko => "모름",
+        Language::En => "unknown",
+    };
+    let bikes = bikes.map_or(unknown.to_owned(), |n| n.to_string());
+    match (language, docks) {
+        (Language::Ko, Some(d)) => format!("자전거 {bikes}대 · 빈 거치대 {d}곳"),
+        (Language::Ko, None) => format!("자전거 {bikes}대"),
+        (Language::En, Some(d)) => format!("{bikes} bikes · {d} free docks"),
+        (Language::En, None) => format!("{bikes} bikes"),
+    }
+}
+
+/// How old a reading is: `방금` / `just now`, `3분 전` / `3 min ago`, `2시간 전`.
+pub fn age(language: Language, minutes: i64) -> String {
+    let minutes = minutes.max(0);
+    match (language, minutes) {
+        (Language::Ko, 0) => "방금".into(),
+        (Language::En, 0) => "just now".into(),
+        (Language::Ko, m) if m < 60 => format!("{m}분 전"),
+        (Language::En, m) if m < 60 => format!("{m} min ago"),
+        (Language::Ko, m) if m < 48 * 60 => format!("{}시간 전", m / 60),
+        (Language::En, m) if m < 48 * 60 => format!("{} h ago", m / 60),
+        (Language::Ko, m) => format!("{}일 전", m / (24 * 60)),
+        (Language::En, m) => format!("{} days ago", m / (24 * 60)),
+    }
+}
+
+/// `3분 전 기준` / `as of 3 min ago`.
+pub fn as_of(language: Language, minutes: i64) -> String {
+    match language {
+        Language::Ko => format!("{} 기준", age(language, minutes)),
+        Language::En => format!("as of {}", age(language, minutes)),
+    }
+}
+
 /// What to tell the person about an error, in plain words. Details stay in the logs.
 pub fn error_message(language: Language, error: &IpcError) -> String {
     match (language, error) {
@@ -327,6 +366,11 @@ mod tests {
         assert_eq!(distance(Language::Ko, 1249.0), "1.2 km 거리");
         assert_eq!(radius(500), "500 m");
         assert_eq!(radius(2000), "2 km");
+        assert_eq!(live_bikes(Language::Ko, Some(5), Some(10)), "자전거 5대 · 빈 거치대 10곳");
+        assert_eq!(live_bikes(Language::En, Some(16), None), "16 bikes");
+        assert_eq!(age(Language::Ko, 0), "방금");
+        assert_eq!(age(Language::En, 3), "3 min ago");
+        assert_eq!(age(Language::Ko, 125), "2시간 전");
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod near;
 mod opening_hours;
 mod resources;
 mod settings;
+mod stations;
 
 /// Append-only, numbered migrations. Never edit or reorder an entry that has shipped;
 /// add a new file instead. `tests/migrations.rs` checks that an old database upgraded
@@ -29,11 +30,12 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
             areas::fill_area_codes,
         ),
         M::up(include_str!("store/migrations/0004_sync.sql")),
+        M::up(include_str!("store/migrations/0005_station_status.sql")),
     ])
 });
 
 /// Number of migrations this build knows: the newest schema version.
-pub const MIGRATIONS_COUNT: usize = 4;
+pub const MIGRATIONS_COUNT: usize = 5;
 
 /// One connection to the device's database file.
 #[derive(Debug)]

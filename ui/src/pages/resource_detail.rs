@@ -12,6 +12,7 @@ use sharehub_core::{Resource, ResourceId};
 use crate::app::{use_lang, ErrorBox, ListUrl};
 use crate::format::{kind_badge_class, kind_label};
 use crate::ipc::call;
+use crate::live_bikes::{describe, use_live_bikes};
 
 #[component]
 pub fn ResourceDetailPage() -> impl IntoView {
@@ -57,6 +58,7 @@ fn schedule_lines(language: Language, schedule: &WeeklySchedule) -> Vec<String> 
 #[component]
 fn ResourceDetail(resource: Resource) -> impl IntoView {
     let lang = use_lang();
+    let live = use_live_bikes();
     move || {
         let l = lang.get();
         let r = &resource;
@@ -70,6 +72,10 @@ fn ResourceDetail(resource: Resource) -> impl IntoView {
                 <h1 data-test="detail-name">{r.name.get(l).to_owned()}</h1>
                 <p class="lead" data-test="detail-description">{r.description.get(l).to_owned()}</p>
                 <dl class="facts">
+                    {live.with(|known| known.get(&r.id).map(|s| describe(l, s))).map(|text| view! {
+                        <dt>{lang.t(Msg::RightNow)}</dt>
+                        <dd data-test="detail-live">{text}</dd>
+                    })}
                     <dt>{lang.t(Msg::Price)}</dt>
                     <dd data-test="detail-price">{price(l, &r.pricing)}</dd>
                     {r.capacity.map(|n| view! {

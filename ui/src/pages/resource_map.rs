@@ -12,6 +12,7 @@ use crate::filter_bar::{FilterBar, View};
 use crate::filters::{load_rows, use_filters, ResultRow};
 use crate::format::kind_label;
 use crate::ipc::call;
+use crate::live_bikes::{describe, use_live_bikes};
 use crate::map::{MapView, MarkerItem};
 
 #[component]
@@ -30,6 +31,7 @@ pub fn ResourceMapPage() -> impl IntoView {
     });
 
     let rows = LocalResource::new(move || load_rows(filters.get()));
+    let live = use_live_bikes();
     let offline = RwSignal::new(false);
     let problem = RwSignal::new(None::<IpcError>);
     let container = NodeRef::<Div>::new();
@@ -85,6 +87,7 @@ pub fn ResourceMapPage() -> impl IntoView {
     Effect::new(move |_| {
         let language = lang.get();
         let Some(Ok(rows)) = rows.get() else { return };
+        let live = live.get();
         let items: Vec<MarkerItem> = rows
             .iter()
             .map(|ResultRow { resource: r, .. }| MarkerItem {
@@ -95,7 +98,7 @@ pub fn ResourceMapPage() -> impl IntoView {
                 kind_label: kind_label(language, r.kind),
                 name: r.name.get(language).to_owned(),
                 price: price(language, &r.pricing),
-                availability: None,
+                availability: live.get(&r.id).map(|s| describe(language, s)),
                 open_label: Msg::OpenDetails.text(language),
             })
             .collect();

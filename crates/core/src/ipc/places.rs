@@ -84,3 +84,18 @@ impl Default for TileSource {
         }
     }
 }
+
+/// Live public-bike counts the device knows, refreshed from the server when it can be
+/// reached. `refresh_error` says why this answer may be old (offline, no server set).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveBikes {
+    pub stations: Vec<crate::wire::StationLiveStatus>,
+    pub refresh_error: Option<super::IpcError>,
+}
+
+pub struct StationStatusGet;
+impl Command for StationStatusGet {
+    const NAME: &'static str = "station_status";
+    type Args = NoArgs;
+    type Output = LiveBikes;
+}

@@ -121,6 +121,20 @@ impl ApiClient {
     }
 }
 
+impl ApiClient {
+    /// `GET /v1/stations/status?since_fetched=`: live public-bike counts (public, no token).
+    pub async fn station_status(
+        &self,
+        since_fetched: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<sharehub_core::wire::StationStatusList> {
+        let mut builder = self.http.get(self.url("/v1/stations/status"));
+        if let Some(since) = since_fetched {
+            builder = builder.query(&[("since_fetched", since.to_rfc3339())]);
+        }
+        decode(send(builder).await?).await
+    }
+}
+
 /// Sends a request; a non-success status becomes an error with the server's words.
 async fn send(builder: RequestBuilder) -> Result<Response> {
     let response = builder.send().await.map_err(transport)?;
