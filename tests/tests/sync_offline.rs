@@ -401,3 +401,62 @@ async fn a_batch_the_server_refuses_as_a_whole_is_split_and_every_change_arrives
     assert_eq!(hub.receipts(me.account.id).unwrap(), 30);
     assert_converged(&hub, &engine, &me.token).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_made_elsewhere_arrives_through_the_event_stream_without_waiting_for_the_timer() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let me = hub.account("live", Role::Resident).await.unwrap();
+    let policy = RetryPolicy {
+        poll_every: Duration::from_secs(3600),
+        ..RetryPolicy::default()
+    };
+    let watching = device(
+        &hub,
+        &dir,
+        "watching",
+        SyncConfig {
+            policy,
+            ..SyncConfig::default()
+        },
+    )
+    .await;
+    watching.sign_in(&login(&me)).await.unwrap();
+    let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let runner = watching.clone();
+    let task = tokio::spawn(async move {
+        runner
+            .run(move |event| {
+                let _ = tx.send(event);
+            })
+            .await;
+    });
+    loop {
+        if let SyncEvent::Synced(_) = next(&mut events).await {
+            break;
+        }
+    }
+    let other = device(&hub, &dir, "other", SyncConfig::default()).await;
+    other.sign_in(&login(&me)).await.unwrap();
+    let r = resource(1, &mut StdRng::seed_from_u64(7));
+    let created = r.clone();
+    write(&other, move |db| db.create_resource(created).map(drop)).await;
+    other.run_once().await.unwrap();
+    // The timer is an hour away: only the server's event can make the device pull now.
+    loop {
+        if let SyncEvent::Synced(report) = next(&mut events).await {
+            if report.pulled > 0 {
+                break;
+            }
+        }
+    }
+    let shown = watching
+        .with_db(|db| Ok(device_view(db).unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(shown[&r.id].0, r);
+    watching.shutdown();
+    task.await.unwrap();
+    let mut hub = hub;
+    hub.stop().await.unwrap();
+}

@@ -64,9 +64,12 @@ impl Hub {
         };
         let state = AppState::new(storage, config)?;
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, router(state.clone()), async move {
+        // Event streams end when the server begins to stop (`stop_after`), so stopping
+        // never waits on a device's open stream.
+        let shutdown = sharehub_server::stop_after(state.stopping.clone(), async move {
             let _ = rx.await;
-        }));
+        });
+        let task = tokio::spawn(serve(listener, router(state.clone()), shutdown));
         self.state = Some(state);
         self.running = Some((tx, task));
         Ok(())
@@ -332,6 +335,7 @@ pub async fn kill_loop(worker: &[String], iterations: u64, seed: u64) -> Result<
     SyncStore::open(&db)?.set_account(me.account.id)?;
     let mut rng = StdRng::seed_from_u64(seed);
     let mut intents = Intents::new();
+    let mut theirs: Vec<Resource> = Vec::new();
     let mut made = 0u64;
     let mut report = KillReport::default();
     let started = Instant::now();
@@ -346,7 +350,9 @@ pub async fn kill_loop(worker: &[String], iterations: u64, seed: u64) -> Result<
                     .map(|(id, _)| *id)
                     .collect();
                 let roll = rng.random_range(0..10);
-                if alive.is_empty() || roll < 5 {
+                // Creations thin out as records pile up, so a long soak stays fast.
+                let create_below = if alive.len() < 100 { 5 } else { 2 };
+                if alive.is_empty() || roll < create_below {
                     let r = resource(i, &mut rng);
                     store.create_resource(r.clone())?;
                     intents.insert(r.id, Some(r));
@@ -365,12 +371,24 @@ pub async fn kill_loop(worker: &[String], iterations: u64, seed: u64) -> Result<
                 made += 1;
             }
         }
-        // Someone else adds things, so the worker has pages to pull.
+        // Someone else adds and edits things (up to 40 of them, last write wins), so the
+        // worker has pages to pull.
         let batch: Vec<_> = (0..rng.random_range(0..12))
-            .map(|_| sharehub_core::wire::MutationRequest {
-                idempotency_key: uuid::Uuid::now_v7().to_string(),
-                name: "resource.create".into(),
-                args: serde_json::json!({ "resource": resource(i, &mut rng) }),
+            .map(|_| {
+                let (name, r) = if theirs.len() < 40 {
+                    let r = resource(i, &mut rng);
+                    theirs.push(r.clone());
+                    ("resource.create", r)
+                } else {
+                    let k = rng.random_range(0..theirs.len());
+                    theirs[k].name.en = format!("Their edit {i}");
+                    ("resource.update", theirs[k].clone())
+                };
+                sharehub_core::wire::MutationRequest {
+                    idempotency_key: uuid::Uuid::now_v7().to_string(),
+                    name: name.into(),
+                    args: serde_json::json!({ "resource": r }),
+                }
             })
             .collect();
         if !batch.is_empty() {

@@ -39,6 +39,9 @@ impl std::fmt::Debug for SessionToken {
 #[derive(Debug, Clone)]
 pub struct ApiClient {
     http: reqwest::Client,
+    /// For the long-lived event stream: no overall timeout, only one between reads (the
+    /// server sends a keep-alive every ~15 s).
+    streaming: reqwest::Client,
     base: String,
 }
 
@@ -54,8 +57,17 @@ impl ApiClient {
             .map_err(|e| Error::Offline {
                 detail: format!("cannot set up HTTPS: {e}"),
             })?;
+        let streaming = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .read_timeout(Duration::from_secs(45))
+            .user_agent(concat!("sharehub-local/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Offline {
+                detail: format!("cannot set up HTTPS: {e}"),
+            })?;
         Ok(ApiClient {
             http,
+            streaming,
             base: base.trim_end_matches('/').to_owned(),
         })
     }
@@ -135,6 +147,59 @@ impl ApiClient {
     }
 }
 
+impl ApiClient {
+    /// `GET /v1/sync/events?since=`: the live stream of "the change log reached `seq`".
+    pub async fn events(&self, token: &SessionToken, since: u64) -> Result<EventStream> {
+        let builder = self
+            .streaming
+            .get(self.url("/v1/sync/events"))
+            .query(&[("since", since.to_string())])
+            .header(reqwest::header::ACCEPT, "text/event-stream");
+        Ok(EventStream {
+            response: send(builder.bearer_auth(token.expose())).await?,
+            pending: Vec::new(),
+        })
+    }
+}
+
+/// An open `text/event-stream` of [`sharehub_core::wire::SyncEvent`]s.
+#[derive(Debug)]
+pub struct EventStream {
+    response: Response,
+    /// Bytes after the last complete line.
+    pending: Vec<u8>,
+}
+
+impl EventStream {
+    /// The next `seq` the server announces; `None` when the server ended the stream.
+    /// Comments (keep-alives), `event:` and `id:` lines are skipped.
+    pub async fn next_seq(&mut self) -> Result<Option<u64>> {
+        loop {
+            while let Some(end) = self.pending.iter().position(|&b| b == b'\n') {
+                let line: Vec<u8> = self.pending.drain(..=end).collect();
+                if let Some(seq) = parse_event_line(&line) {
+                    return Ok(Some(seq));
+                }
+            }
+            match self.response.chunk().await.map_err(transport)? {
+                Some(bytes) => self.pending.extend_from_slice(&bytes),
+                None => return Ok(None),
+            }
+        }
+    }
+}
+
+/// The `seq` of an SSE `data:` line carrying a `SyncEvent`, if it is one.
+fn parse_event_line(line: &[u8]) -> Option<u64> {
+    let line = std::str::from_utf8(line)
+        .ok()?
+        .trim_end_matches(['\r', '\n']);
+    let data = line.strip_prefix("data:")?.trim_start();
+    serde_json::from_str::<sharehub_core::wire::SyncEvent>(data)
+        .ok()
+        .map(|event| event.seq)
+}
+
 /// Sends a request; a non-success status becomes an error with the server's words.
 async fn send(builder: RequestBuilder) -> Result<Response> {
     let response = builder.send().await.map_err(transport)?;
@@ -188,4 +253,27 @@ fn transport(error: reqwest::Error) -> Error {
         source = cause.source();
     }
     Error::Offline { detail }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_event_line;
+
+    #[test]
+    fn event_lines_table() {
+        #[rustfmt::skip]
+        let cases: [(&str, Option<u64>); 8] = [
+            ("data: {\"seq\":1234}\n", Some(1234)),
+            ("data:{\"seq\":7}\r\n", Some(7)),
+            ("event: changes\n", None),
+            ("id: 1234\n", None),
+            (": keep-alive\n", None),
+            ("\n", None),
+            ("data: not json\n", None),
+            ("data: {\"seq\":-1}\n", None),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(parse_event_line(line.as_bytes()), expected, "{line:?}");
+        }
+    }
 }

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -13,7 +14,7 @@ use tokio::sync::mpsc;
 use super::client::{ApiClient, SessionToken};
 use super::replica::SyncStore;
 use super::schedule::{
-    Attempt, Failure, JitterSource, RetryPolicy, Scheduler, SplitMix64, Trigger,
+    retry_delay, Attempt, Failure, JitterSource, RetryPolicy, Scheduler, SplitMix64, Trigger,
 };
 use crate::error::{Error, Result};
 
@@ -42,8 +43,9 @@ impl Default for SyncConfig {
 pub struct SyncProgress {
     /// Changes applied so far in this sync.
     pub done: u64,
-    /// All changes of this sync, when the server says (it does not yet: see the report of
-    /// issue 4); `None`: unknown.
+    /// All changes of this sync, estimated from the newest `seq` the server announced on
+    /// its event stream (an upper bound: it counts changes this person cannot see);
+    /// `None` until the stream has said.
     pub total: Option<u64>,
 }
 
@@ -104,6 +106,12 @@ struct Inner {
     commands: mpsc::UnboundedSender<Command>,
     inbox: tokio::sync::Mutex<mpsc::UnboundedReceiver<Command>>,
     config: SyncConfig,
+    /// Woken when the session changes (the event stream reconnects with the new one).
+    session_changed: tokio::sync::Notify,
+    /// The newest change-log `seq` the server announced (0: none yet).
+    latest_seq: AtomicU64,
+    /// Whether the session's account was checked against the one the database holds.
+    account_checked: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for SyncEngine {
@@ -130,6 +138,9 @@ impl SyncEngine {
                 commands,
                 inbox: tokio::sync::Mutex::new(inbox),
                 config,
+                session_changed: tokio::sync::Notify::new(),
+                latest_seq: AtomicU64::new(0),
+                account_checked: std::sync::atomic::AtomicBool::new(false),
             }),
         })
     }
@@ -169,6 +180,8 @@ impl SyncEngine {
             .token
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = token;
+        self.inner.account_checked.store(false, Ordering::SeqCst);
+        self.inner.session_changed.notify_waiters();
         self.trigger(Trigger::SessionChanged);
     }
 
@@ -223,6 +236,7 @@ impl SyncEngine {
         let account = signed_in.account.id;
         self.with_db(move |db| db.set_account(account)).await?;
         self.set_token(Some(SessionToken::new(signed_in.token.clone())));
+        self.inner.account_checked.store(true, Ordering::SeqCst);
         Ok(())
     }
 
@@ -235,7 +249,6 @@ impl SyncEngine {
         let ended_on_server = match &token {
             Some(token) => match self.inner.client.logout(token).await {
                 Ok(()) | Err(Error::Unauthorized { .. }) => true,
-                Err(e) if e.can_retry() => false,
                 Err(_) => false,
             },
             None => false,
@@ -246,6 +259,7 @@ impl SyncEngine {
             .token
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+        self.inner.session_changed.notify_waiters();
         self.trigger(Trigger::SessionChanged);
         Ok(SignedOut { ended_on_server })
     }
@@ -263,9 +277,12 @@ impl SyncEngine {
         let _busy = self.inner.busy.lock().await;
         let started = tokio::time::Instant::now();
         let token = self.token().ok_or(Error::NotSignedIn)?;
-        if self.with_db(|db| db.account()).await?.is_none() {
+        if !self.inner.account_checked.load(Ordering::SeqCst) {
+            // A resumed session (a token from the keyring) may belong to another account
+            // than the database's: never send one person's changes with another's token.
             let me = self.inner.client.me(&token).await?;
             self.with_db(move |db| db.set_account(me.id)).await?;
+            self.inner.account_checked.store(true, Ordering::SeqCst);
         }
         let mut report = SyncReport::default();
         self.push(&token, &mut report).await?;
@@ -322,6 +339,7 @@ impl SyncEngine {
         let client = &self.inner.client;
         let limit = self.inner.config.page_size;
         let mut since = self.with_db(|db| db.cursor()).await?;
+        let start = since;
         let mut fetched = client.changes(token, since, limit).await;
         loop {
             let page = fetched?;
@@ -347,9 +365,14 @@ impl SyncEngine {
             report.pulled += changes;
             report.pages += 1;
             since = next_since;
+            let latest = self.inner.latest_seq.load(Ordering::Relaxed);
             progress(SyncProgress {
                 done: report.pulled,
-                total: None,
+                total: (latest > start).then(|| {
+                    report
+                        .pulled
+                        .max(report.pulled + latest.saturating_sub(next_since))
+                }),
             });
             if !more {
                 break;
@@ -382,14 +405,79 @@ impl SyncEngine {
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             on_event(event);
         };
-        drive(
-            self.inner.config.policy,
-            rng,
-            &mut inbox,
-            move || self.run_once_with_progress(move |p| emit(SyncEvent::Progress(p))),
-            emit,
-        )
-        .await;
+        let policy = self.inner.config.policy;
+        let mut listener_rng = SplitMix64::new(u64::from(std::process::id()) ^ 0x5EED);
+        tokio::select! {
+            () = drive(
+                policy,
+                rng,
+                &mut inbox,
+                move || self.run_once_with_progress(move |p| emit(SyncEvent::Progress(p))),
+                emit,
+            ) => {}
+            () = self.listen(&mut listener_rng) => {}
+        }
+    }
+
+    /// Keeps the server's event stream open while signed in and turns each announced
+    /// change past the cursor into [`Trigger::RemoteChange`]. Reconnects with backoff;
+    /// waits for a new session after a 401. Runs until the loop ends.
+    async fn listen(&self, rng: &mut dyn JitterSource) {
+        let policy = self.inner.config.policy;
+        let mut failures = 0u32;
+        loop {
+            let session_changed = self.inner.session_changed.notified();
+            tokio::pin!(session_changed);
+            let Some(token) = self.token() else {
+                session_changed.await;
+                continue;
+            };
+            let since = self.with_db(|db| db.cursor()).await.unwrap_or(0);
+            let opened = tokio::select! {
+                opened = self.inner.client.events(&token, since) => opened,
+                () = &mut session_changed => continue,
+            };
+            let error = match opened {
+                Ok(mut stream) => loop {
+                    let next = tokio::select! {
+                        next = stream.next_seq() => next,
+                        // Reconnect with the new session (or none).
+                        () = &mut session_changed => break None,
+                    };
+                    match next {
+                        Ok(Some(seq)) => {
+                            failures = 0;
+                            self.inner.latest_seq.fetch_max(seq, Ordering::Relaxed);
+                            let cursor = self.with_db(|db| db.cursor()).await.unwrap_or(0);
+                            if seq > cursor {
+                                self.trigger(Trigger::RemoteChange);
+                            }
+                        }
+                        Ok(None) => {
+                            break Some(Error::Offline {
+                                detail: "the server closed the event stream".into(),
+                            })
+                        }
+                        Err(e) => break Some(e),
+                    }
+                },
+                Err(e) => Some(e),
+            };
+            let Some(error) = error else {
+                continue;
+            };
+            if error.failure() == Failure::Unauthorized {
+                session_changed.await;
+                continue;
+            }
+            failures = failures.saturating_add(1);
+            let wait = retry_delay(&policy, failures, rng).max(policy.base);
+            tracing::debug!(%error, ?wait, "event stream closed; reconnecting");
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = &mut session_changed => {}
+            }
+        }
     }
 }
 

@@ -132,6 +132,8 @@ pub enum Trigger {
     NetworkBack,
     /// Someone signed in or out.
     SessionChanged,
+    /// The server announced new changes (its event stream): it is reachable, pull now.
+    RemoteChange,
 }
 
 /// How the last sync attempt ended.
@@ -178,7 +180,10 @@ impl Scheduler {
     /// coming back or a new session cuts the wait short.
     pub fn on_trigger(&mut self, trigger: Trigger, now: Instant) -> bool {
         match trigger {
-            Trigger::Start | Trigger::NetworkBack | Trigger::SessionChanged => true,
+            Trigger::Start
+            | Trigger::NetworkBack
+            | Trigger::SessionChanged
+            | Trigger::RemoteChange => true,
             Trigger::Timer => self.next.is_some_and(|next| now >= next),
             // While backing off, the write goes with the scheduled retry.
             Trigger::LocalWrite => self.failures == 0 && self.next.is_some(),
@@ -373,6 +378,10 @@ mod tests {
             ]),
             ("retry-after from the server is respected", vec![
                 After(0, Attempt::Failed(Failure::Transient { retry_after: Some(Duration::from_secs(20)) }), Some(20)),
+            ]),
+            ("news from the server cuts the wait too", vec![
+                After(0, transient, Some(1)), After(1, transient, Some(3)),
+                On(2, Trigger::RemoteChange, true),
             ]),
             ("network back cuts the wait", vec![
                 After(0, transient, Some(1)), After(1, transient, Some(3)),
