@@ -46,7 +46,7 @@ mod pull;
 mod replica;
 pub mod schedule;
 
-pub use client::{ApiClient, SessionToken};
+pub use client::{ApiClient, EventStream, SessionToken};
 pub use engine::{SignedOut, SyncConfig, SyncEngine, SyncEvent, SyncProgress, SyncReport};
 pub use outbox::{EntryStatus, NeedsAttention, OutboxEntry, OutboxEntryId};
 pub use plan::ResourceChange;
