@@ -41,6 +41,9 @@ for _ in $(seq 300); do
 done
 curl -fsS "http://$listen/readyz" >/dev/null || { echo "the server did not become ready" >&2; exit 1; }
 export SHAREHUB_SERVER_URL="http://$listen"
+# Demo convenience: a new device signs in as the demo resident and syncs (the app honours
+# this only for a server on this machine). Sign out on the Account page to try others.
+export SHAREHUB_DEMO_SIGN_IN=1
 
 echo "==> starting the Share Hub app"
 "$app" &

@@ -12,6 +12,14 @@ fn main() {
         "resource_near",
         "area_list",
         "station_status",
+        "resource_create",
+        "account_sign_in",
+        "account_register",
+        "account_sign_out",
+        "sync_status_get",
+        "sync_attention_list",
+        "sync_attention_retry",
+        "sync_attention_discard",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

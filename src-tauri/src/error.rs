@@ -14,6 +14,21 @@ pub fn to_ipc(error: sharehub_local::Error) -> IpcError {
         other @ E::OutboxEntry { .. } => IpcError::NotFound {
             what: other.to_string(),
         },
+        // The server refused the request itself: say so in its words (a taken e-mail, a
+        // too-short password), so the person can fix it.
+        E::Server {
+            status: 409,
+            detail,
+            ..
+        } => IpcError::Conflict { detail },
+        E::Server {
+            status: 400 | 422,
+            detail,
+            ..
+        } => IpcError::Invalid {
+            field: "request".into(),
+            problem: detail,
+        },
         other @ (E::Sqlite(_)
         | E::Migration(_)
         | E::CorruptRow { .. }

@@ -5,6 +5,7 @@
 mod commands;
 mod error;
 mod state;
+mod sync;
 
 use tauri::Manager;
 
@@ -14,7 +15,23 @@ pub fn run() {
     let result = tauri::Builder::default()
         .setup(|app| {
             let data_dir = state::data_dir(app.path().app_data_dir().ok());
-            app.manage(AppState::open(data_dir, state::system_locale()));
+            // With a server, a new device's data comes from sync; without one (offline demo
+            // mode) it is seeded from the bundled demo data.
+            let server = sync::server_url();
+            // An explicit seed file (SHAREHUB_SEED_FILE: benchmarks, tests) always seeds.
+            let seeding = match server {
+                Some(_) if std::env::var_os(state::SEED_FILE_ENV).is_none() => {
+                    state::Seeding::FromSync
+                }
+                _ => state::Seeding::DemoData,
+            };
+            let state = AppState::open(data_dir.clone(), state::system_locale(), seeding);
+            let hub = server.map(|server| match (&data_dir, state.is_open()) {
+                (Some(dir), true) => sync::SyncHub::start(app.handle().clone(), dir, &server),
+                _ => Err(state.open_error()),
+            });
+            app.manage(state);
+            app.manage(sync::SyncSlot(hub));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -28,6 +45,14 @@ pub fn run() {
             commands::place::map_boundaries,
             commands::place::area_list,
             commands::station::station_status,
+            commands::resource::resource_create,
+            commands::account::account_sign_in,
+            commands::account::account_register,
+            commands::account::account_sign_out,
+            commands::sync::sync_status_get,
+            commands::sync::sync_attention_list,
+            commands::sync::sync_attention_retry,
+            commands::sync::sync_attention_discard,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -1,6 +1,6 @@
 //! The app's state: the local store, opened once at start-up.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use sharehub_core::demo::DemoFile;
@@ -40,16 +40,33 @@ pub fn system_locale() -> Language {
 }
 
 impl AppState {
-    /// Opens (creating and seeding on first start) the store in `data_dir`. Failure is kept
-    /// and reported by every command, so the UI can say what went wrong.
-    pub fn open(data_dir: Option<PathBuf>, system_language: Language) -> AppState {
-        let store = open_store(data_dir).map(|store| Arc::new(Mutex::new(store)));
+    /// Opens (creating on first start) the store in `data_dir`. A new device is seeded from
+    /// the bundled demo data only in offline demo mode (`seed`: no server set); with a
+    /// server its data comes from sync. Failure is kept and reported by every command, so
+    /// the UI can say what went wrong.
+    pub fn open(data_dir: Option<PathBuf>, system_language: Language, seed: Seeding) -> AppState {
+        let store = open_store(data_dir, seed).map(|store| Arc::new(Mutex::new(store)));
         if let Err(error) = &store {
             eprintln!("Share Hub: the local data could not be opened: {error}");
         }
         AppState {
             store,
             system_language,
+        }
+    }
+
+    /// Whether the store opened.
+    pub fn is_open(&self) -> bool {
+        self.store.is_ok()
+    }
+
+    /// Why the store did not open (for the sync status); `Internal` when it did.
+    pub fn open_error(&self) -> IpcError {
+        match &self.store {
+            Err(error) => error.clone(),
+            Ok(_) => IpcError::Internal {
+                detail: "the local data could not be opened".into(),
+            },
         }
     }
 
@@ -77,16 +94,30 @@ impl AppState {
     }
 }
 
-fn open_store(data_dir: Option<PathBuf>) -> Result<Store, IpcError> {
+/// Whether a new device gets the bundled demo data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seeding {
+    /// Offline demo mode: no server, the bundled demo data.
+    DemoData,
+    /// A server is set: the data comes from sync.
+    FromSync,
+}
+
+/// The device database in the app-data folder.
+pub fn db_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("sharehub.db")
+}
+
+fn open_store(data_dir: Option<PathBuf>, seed: Seeding) -> Result<Store, IpcError> {
     let dir = data_dir.ok_or_else(|| IpcError::Internal {
         detail: "this system reports no folder for app data".into(),
     })?;
     std::fs::create_dir_all(&dir).map_err(|e| IpcError::Internal {
         detail: format!("cannot create the data folder {}: {e}", dir.display()),
     })?;
-    let mut store = Store::open(&dir.join("sharehub.db")).map_err(to_ipc)?;
+    let mut store = Store::open(&db_path(&dir)).map_err(to_ipc)?;
     // Parse the demo data only on a new device: later starts skip the work.
-    if store.count_resources().map_err(to_ipc)? == 0 {
+    if seed == Seeding::DemoData && store.count_resources().map_err(to_ipc)? == 0 {
         store.seed_if_empty(&demo_data()?).map_err(to_ipc)?;
     }
     Ok(store)
@@ -121,12 +152,19 @@ mod tests {
     #[test]
     fn first_open_seeds_and_second_open_keeps_data() {
         let dir = tempfile::tempdir().unwrap();
-        let first = open_store(Some(dir.path().join("nested"))).unwrap();
+        let first = open_store(Some(dir.path().join("nested")), Seeding::DemoData).unwrap();
         let seeded = first.count_resources().unwrap();
         assert!(seeded >= 300);
         drop(first);
-        let again = open_store(Some(dir.path().join("nested"))).unwrap();
+        let again = open_store(Some(dir.path().join("nested")), Seeding::DemoData).unwrap();
         assert_eq!(again.count_resources().unwrap(), seeded);
+    }
+
+    #[test]
+    fn with_a_server_a_new_device_is_not_seeded() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open_store(Some(dir.path().to_path_buf()), Seeding::FromSync).unwrap();
+        assert_eq!(store.count_resources().unwrap(), 0);
     }
 
     #[test]
@@ -134,7 +172,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("a-file");
         std::fs::write(&file, "not a folder").unwrap();
-        let state = AppState::open(Some(file), Language::En);
+        let state = AppState::open(Some(file), Language::En, Seeding::DemoData);
         let err = state.store.unwrap_err();
         assert!(
             matches!(err, IpcError::Internal { ref detail } if detail.contains("cannot create")),

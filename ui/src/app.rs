@@ -10,7 +10,8 @@ use sharehub_core::ipc::{
 use sharehub_core::text::Language;
 
 use crate::ipc::call;
-use crate::pages::{ResourceDetailPage, ResourceListPage, ResourceMapPage};
+use crate::pages::{AccountPage, ResourceDetailPage, ResourceListPage, ResourceMapPage};
+use crate::sync_status::{provide_sync_status, FirstSyncNotice, SyncBadge};
 
 /// The language the UI speaks, shared by every component through context.
 #[derive(Clone, Copy)]
@@ -52,6 +53,9 @@ pub fn App() -> impl IntoView {
     provide_context(ListUrl(RwSignal::new("/".to_owned())));
     let settings = RwSignal::new(None::<Settings>);
     provide_context(settings);
+    let sync = provide_sync_status();
+    // Pages reload their data when the device's data changed (a sync, signing in or out).
+    let data_version = Memo::new(move |_| sync.with(|s| s.data_version));
     // Pages render once the saved language is known, so nothing flickers between languages.
     let ready = RwSignal::new(false);
     let startup_error = RwSignal::new(None::<IpcError>);
@@ -80,16 +84,25 @@ pub fn App() -> impl IntoView {
                     <span class="brand-name">{move || lang.t(Msg::AppName)}</span>
                 </A>
                 <span class="tagline">{move || lang.t(Msg::Tagline)}</span>
+                <SyncBadge />
+                <A href="/account" attr:class="account-link" attr:data-test="account-link">{move || lang.t(Msg::Account)}</A>
                 <LanguageSwitch />
             </header>
             <main>
                 {move || startup_error.get().map(|error| view! { <ErrorBox error /> })}
+                <FirstSyncNotice />
                 <Show when=move || ready.get()>
-                    <Routes fallback=move || view! { <p class="status">{lang.t(Msg::PageNotFound)}</p> }>
-                        <Route path=path!("/") view=ResourceListPage />
-                        <Route path=path!("/map") view=ResourceMapPage />
-                        <Route path=path!("/resources/:id") view=ResourceDetailPage />
-                    </Routes>
+                    {move || {
+                        data_version.track();
+                        view! {
+                            <Routes fallback=move || view! { <p class="status">{lang.t(Msg::PageNotFound)}</p> }>
+                                <Route path=path!("/") view=ResourceListPage />
+                                <Route path=path!("/map") view=ResourceMapPage />
+                                <Route path=path!("/resources/:id") view=ResourceDetailPage />
+                                <Route path=path!("/account") view=AccountPage />
+                            </Routes>
+                        }
+                    }}
                 </Show>
             </main>
         </Router>

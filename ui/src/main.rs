@@ -9,6 +9,7 @@ mod ipc;
 mod live_bikes;
 mod map;
 mod pages;
+mod sync_status;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -1,9 +1,11 @@
 //! One module per page.
 
+mod account;
 mod resource_detail;
 mod resource_list;
 mod resource_map;
 
+pub use account::AccountPage;
 pub use resource_detail::ResourceDetailPage;
 pub use resource_list::ResourceListPage;
 pub use resource_map::ResourceMapPage;

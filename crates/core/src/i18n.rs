@@ -76,7 +76,47 @@ catalog! {
     OpenNow => "지금 이용 가능", "Open now";
     OpenAt => "시간 정하기", "At a time…";
     OpenAtLabel => "이용할 때 (서울 시간)", "When (Seoul time)";
+    // sync & account
+    Account => "계정", "Account";
+    Connecting => "연결 확인 중", "Connecting";
+    Online => "온라인", "Online";
+    Offline => "오프라인", "Offline";
+    NotSignedIn => "로그인하지 않았어요", "Not signed in";
+    SignInHeading => "로그인", "Sign in";
+    RegisterHeading => "새 계정 만들기", "Create an account";
+    LoginLabel => "이메일 또는 전화번호", "E-mail or phone number";
+    EmailLabel => "이메일", "E-mail";
+    PasswordLabel => "비밀번호", "Password";
+    PasswordHint => "10자 이상", "At least 10 characters";
+    SignInButton => "로그인", "Sign in";
+    RegisterButton => "계정 만들기", "Create account";
+    SignOutButton => "로그아웃", "Sign out";
+    SignOutWarning => "로그아웃하면 이 기기에서 계정의 데이터와 아직 보내지 못한 변경이 지워져요.", "Signing out removes your account's data and unsent changes from this device.";
+    ServerLabel => "서버", "Server";
+    OfflineDemoMode => "오프라인 체험 모드: 서버 없이 기기에 들어 있는 서울 예시 데이터를 보여 줘요.", "Offline demo mode: no server is set, so the app shows the Seoul demo data that comes with it.";
+    NeedsAttentionHeading => "확인이 필요한 변경", "Changes that need your attention";
+    NothingNeedsAttention => "확인할 변경이 없어요.", "No changes need your attention.";
+    RetryButton => "다시 보내기", "Retry";
+    DiscardButton => "버리기", "Discard";
+    ServerSaid => "서버 답변", "The server said";
+    EmptyNoDataTitle => "이 기기에는 아직 공유 자원 정보가 없어요", "There is no shared-resource data on this device yet";
+    EmptyNoDataOffline => "셰어 허브 서버에 연결할 수 없어요. 인터넷 연결을 확인해 주세요. 연결되면 자동으로 받아 와요.", "The Share Hub server cannot be reached. Check your internet connection: the data downloads by itself once you are connected.";
+    EmptyNoDataSignIn => "로그인하면 공유 자원 정보를 받아 와요.", "Sign in to download the shared-resource data.";
+    GoToSignIn => "로그인하러 가기", "Go to sign in";
+    ShareHeading => "내 물건 함께 쓰기", "Share something of yours";
+    ShareNameLabel => "이름", "Name";
+    ShareDescriptionLabel => "소개", "Description";
+    ShareNeighborhoodLabel => "동네 (예: 망원1동)", "Neighborhood (e.g. Mangwon 1-dong)";
+    ShareButton => "등록하기", "Share it";
+    Shared => "등록했어요. 서버에 보내는 중이에요.", "Shared. It is on its way to the server.";
+    Working => "처리 중…", "Working…";
+    NeighborOwner => "이웃 주민", "A neighbor";
+    WrongLogin => "이메일(전화번호)이나 비밀번호가 맞지 않아요.", "The e-mail (or phone number) or password is not right.";
+    LoginTaken => "이미 그 이메일로 만든 계정이 있어요. 로그인해 주세요.", "There is already an account with that e-mail. Please sign in.";
 }
+
+mod sync;
+pub use sync::*;
 
 /// The name of a kind of resource.
 pub fn kind_name(language: Language, kind: ResourceKind) -> &'static str {

@@ -11,8 +11,10 @@ use serde::{Deserialize, Serialize};
 use crate::text::Language;
 use crate::{Resource, ResourceId, ResourceKind, ResourceSummary};
 
+mod account;
 mod near;
 mod places;
+pub use account::*;
 pub use near::*;
 pub use places::*;
 

@@ -1,0 +1,306 @@
+//! Signing in to a Share Hub server, and what the UI knows about sync.
+//!
+//! The shell keeps one [`SyncStatus`] and sends it to the UI as the Tauri event
+//! [`SYNC_STATUS_EVENT`] whenever it changes; [`SyncStatusGet`] answers the current one
+//! (the UI asks once at start, then listens).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Command, IpcError, NoArgs};
+use crate::wire::Role;
+use crate::{LocalizedText, ResourceId, ResourceKind};
+
+/// The Tauri event that carries every new [`SyncStatus`].
+pub const SYNC_STATUS_EVENT: &str = "sync-status";
+
+/// Who is signed in on this device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    /// The e-mail or phone number the person signed in with.
+    pub login: String,
+    pub role: Role,
+}
+
+/// Whether the server answered lately.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Connection {
+    /// Not tried yet.
+    #[default]
+    Unknown,
+    Online,
+    Offline,
+}
+
+/// How far a long sync (the first one) is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncProgress {
+    pub done: u64,
+    /// `None` while the server does not say how many changes there are.
+    pub total: Option<u64>,
+}
+
+/// Everything the always-visible sync status shows.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SyncStatus {
+    /// The server this device syncs with; `None` in offline demo mode (no server set).
+    pub server: Option<String>,
+    pub account: Option<AccountSummary>,
+    pub connection: Connection,
+    /// Local changes waiting for the server.
+    pub pending: u64,
+    /// Local changes the server refused or bumped (see [`SyncAttentionList`]).
+    pub needs_attention: u64,
+    /// When the last sync finished (UTC; RFC 3339 in JSON).
+    pub last_synced: Option<DateTime<Utc>>,
+    /// Set while a sync is pulling.
+    pub progress: Option<SyncProgress>,
+    /// Why the last sync failed, until one works.
+    pub last_error: Option<IpcError>,
+    /// Shared resources on this device (0 on a new device before its first sync).
+    pub local_resources: u64,
+    /// Grows whenever the device's data changed (a sync brought changes, a local change,
+    /// signing in or out): pages reload when it moves.
+    pub data_version: u64,
+}
+
+impl SyncStatus {
+    /// A device with a server but no data yet, which cannot get any now: the UI shows what
+    /// to do (check the connection, sign in).
+    pub fn needs_first_sync(&self) -> bool {
+        self.server.is_some()
+            && self.local_resources == 0
+            && (self.account.is_none() || self.connection == Connection::Offline)
+    }
+}
+
+/// An instant from milliseconds since 1970 (the webview's `Date.now()`), for "2 min ago".
+pub fn utc_from_unix_ms(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+pub struct SyncStatusGet;
+impl Command for SyncStatusGet {
+    const NAME: &'static str = "sync_status_get";
+    type Args = NoArgs;
+    type Output = SyncStatus;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInArgs {
+    /// E-mail or phone number.
+    pub login: String,
+    pub password: String,
+}
+
+pub struct AccountSignIn;
+impl Command for AccountSignIn {
+    const NAME: &'static str = "account_sign_in";
+    type Args = SignInArgs;
+    type Output = SyncStatus;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterArgs {
+    pub email: String,
+    pub password: String,
+}
+
+pub struct AccountRegister;
+impl Command for AccountRegister {
+    const NAME: &'static str = "account_register";
+    type Args = RegisterArgs;
+    type Output = SyncStatus;
+}
+
+/// Ends the session and removes the account's data from the device.
+pub struct AccountSignOut;
+impl Command for AccountSignOut {
+    const NAME: &'static str = "account_sign_out";
+    type Args = NoArgs;
+    type Output = SyncStatus;
+}
+
+/// What a local change did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeAction {
+    Create,
+    Update,
+    Retire,
+}
+
+/// A local change the server refused or bumped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttentionItem {
+    /// The outbox entry (for retry and discard).
+    pub entry: Uuid,
+    pub action: ChangeAction,
+    pub resource: ResourceId,
+    /// The resource's name, when the device knows it.
+    pub name: Option<LocalizedText>,
+    /// Why, in the server's words.
+    pub reason: String,
+    pub made_at: DateTime<Utc>,
+}
+
+pub struct SyncAttentionList;
+impl Command for SyncAttentionList {
+    const NAME: &'static str = "sync_attention_list";
+    type Args = NoArgs;
+    type Output = Vec<AttentionItem>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttentionEntryArgs {
+    pub entry: Uuid,
+}
+
+/// Sends a refused change again.
+pub struct SyncAttentionRetry;
+impl Command for SyncAttentionRetry {
+    const NAME: &'static str = "sync_attention_retry";
+    type Args = AttentionEntryArgs;
+    type Output = SyncStatus;
+}
+
+/// Drops a refused change; the record shows the server's version again.
+pub struct SyncAttentionDiscard;
+impl Command for SyncAttentionDiscard {
+    const NAME: &'static str = "sync_attention_discard";
+    type Args = AttentionEntryArgs;
+    type Output = SyncStatus;
+}
+
+/// Longest name and description a person can type when sharing something.
+pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+
+/// Sharing something new (the smallest editing the outbox supports): the shell fills the
+/// rest (place from the neighborhood, free of charge, public, owner's name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceCreateArgs {
+    pub kind: ResourceKind,
+    pub name: String,
+    pub description: String,
+    /// A neighborhood (행정동) name, e.g. "망원1동" or "Mangwon 1".
+    pub neighborhood: String,
+}
+
+impl ResourceCreateArgs {
+    pub fn check(&self) -> Result<(), IpcError> {
+        let fields = [
+            ("name", &self.name, MAX_NAME_CHARS),
+            ("description", &self.description, MAX_DESCRIPTION_CHARS),
+            ("neighborhood", &self.neighborhood, MAX_NAME_CHARS),
+        ];
+        for (field, value, max) in fields {
+            if value.trim().is_empty() {
+                return Err(IpcError::Invalid {
+                    field: field.into(),
+                    problem: "must not be empty".into(),
+                });
+            }
+            if value.chars().count() > max {
+                return Err(IpcError::Invalid {
+                    field: field.into(),
+                    problem: format!("must be at most {max} characters"),
+                });
+            }
+        }
+        if self.kind == ResourceKind::BikeStation {
+            return Err(IpcError::Invalid {
+                field: "kind".into(),
+                problem: "bike stations are run by the city".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Records a new shared resource: shown at once, sent by sync.
+pub struct ResourceCreate;
+impl Command for ResourceCreate {
+    const NAME: &'static str = "resource_create";
+    type Args = ResourceCreateArgs;
+    type Output = ResourceId;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_round_trips_with_rfc3339_instants() {
+        let status = SyncStatus {
+            server: Some("http://127.0.0.1:8787".into()),
+            account: Some(AccountSummary {
+                login: "resident@demo.sharehub.kr".into(),
+                role: Role::Resident,
+            }),
+            connection: Connection::Online,
+            pending: 1,
+            needs_attention: 0,
+            last_synced: DateTime::from_timestamp(1_795_000_000, 0),
+            progress: Some(SyncProgress {
+                done: 10,
+                total: None,
+            }),
+            last_error: Some(IpcError::Offline),
+            local_resources: 320,
+            data_version: 3,
+        };
+        let json = serde_json::to_value(&status).unwrap();
+        assert_eq!(json["last_synced"], "2026-11-18T11:06:40Z");
+        assert_eq!(json["connection"], "online");
+        assert_eq!(json["last_error"]["kind"], "offline");
+        let back: SyncStatus = serde_json::from_value(json).unwrap();
+        assert_eq!(back, status);
+    }
+
+    #[test]
+    fn a_new_device_without_a_way_to_sync_needs_the_empty_state() {
+        let mut status = SyncStatus {
+            server: Some("http://127.0.0.1:8787".into()),
+            ..SyncStatus::default()
+        };
+        assert!(status.needs_first_sync(), "not signed in");
+        status.account = Some(AccountSummary {
+            login: "a@b.kr".into(),
+            role: Role::Resident,
+        });
+        status.connection = Connection::Online;
+        assert!(!status.needs_first_sync(), "signed in and online: syncing");
+        status.connection = Connection::Offline;
+        assert!(status.needs_first_sync(), "offline");
+        status.local_resources = 1;
+        assert!(!status.needs_first_sync(), "has data");
+        assert!(
+            !SyncStatus::default().needs_first_sync(),
+            "offline demo mode"
+        );
+    }
+
+    #[test]
+    fn sharing_needs_every_field() {
+        let ok = ResourceCreateArgs {
+            kind: ResourceKind::Tool,
+            name: "전동 드릴".into(),
+            description: "주말에 빌려 드려요".into(),
+            neighborhood: "망원1동".into(),
+        };
+        assert!(ok.check().is_ok());
+        let empty = ResourceCreateArgs {
+            name: "  ".into(),
+            ..ok.clone()
+        };
+        assert!(matches!(empty.check(), Err(IpcError::Invalid { field, .. }) if field == "name"));
+        let station = ResourceCreateArgs {
+            kind: ResourceKind::BikeStation,
+            ..ok
+        };
+        assert!(station.check().is_err());
+    }
+}

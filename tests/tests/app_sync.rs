@@ -1,0 +1,417 @@
+//! End-to-end sync (issue 4): the real app against the real `sharehub-server` binary with
+//! the demo data, on a free loopback port. Sign in through the UI, see the synced list, lose
+//! the server, change something while offline, get the server back and see the change
+//! confirmed there; a new device that cannot reach the server; needs-attention and
+//! sign-out.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, ensure, Context, Result};
+use fantoccini::Locator;
+use sharehub_core::demo::DemoFile;
+use sharehub_core::resource::Visibility;
+use sharehub_e2e::{run_app_test, target_dir, App, LaunchOptions, UI_TIMEOUT};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::process::{Child, Command};
+
+const ROW: &str = "[data-test=resource-row]";
+const DEMO_LOGIN: &str = "resident@demo.sharehub.kr";
+const DEMO_PASSWORD: &str = "sharehub-demo-2026";
+
+/// The real server binary over a SQLite file; `stop` and `start` keep the file and port.
+struct Server {
+    port: u16,
+    db: PathBuf,
+    log: PathBuf,
+    child: Option<Child>,
+}
+
+impl Server {
+    async fn start_new(dir: &Path) -> Result<Server> {
+        let mut server = Server {
+            port: free_port()?,
+            db: dir.join("hub.db"),
+            log: dir.join("server.log"),
+            child: None,
+        };
+        server.start().await?;
+        Ok(server)
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    async fn start(&mut self) -> Result<()> {
+        let binary = target_dir().join("debug/sharehub-server");
+        ensure!(
+            binary.exists(),
+            "{} is missing: run `cargo build -p sharehub-server` (make test does)",
+            binary.display()
+        );
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)?;
+        let mut child = Command::new(binary)
+            .arg("--listen")
+            .arg(format!("127.0.0.1:{}", self.port))
+            .arg("--data")
+            .arg(&self.db)
+            .args(["--seed", "demo"])
+            .stdout(Stdio::null())
+            .stderr(log)
+            .kill_on_drop(true)
+            .spawn()
+            .context("cannot start sharehub-server")?;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok((200, _)) = http_get(self.port, "/readyz").await {
+                break;
+            }
+            if let Some(status) = child.try_wait()? {
+                bail!(
+                    "the server exited with {status}: {}",
+                    std::fs::read_to_string(&self.log).unwrap_or_default()
+                );
+            }
+            if Instant::now() > deadline {
+                bail!("the server did not become ready");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.child = Some(child);
+        Ok(())
+    }
+
+    /// SIGTERM, then wait until it has exited (graceful shutdown).
+    async fn stop(&mut self) -> Result<()> {
+        if let Some(mut child) = self.child.take() {
+            if let Some(pid) = child.id() {
+                Command::new("kill")
+                    .args(["-TERM", &pid.to_string()])
+                    .status()
+                    .await?;
+            }
+            if tokio::time::timeout(Duration::from_secs(20), child.wait())
+                .await
+                .is_err()
+            {
+                child.kill().await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// A plain HTTP/1.1 GET on loopback: (status, body).
+async fn http_get(port: u16, path: &str) -> Result<(u16, String)> {
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await?;
+    let answer = String::from_utf8_lossy(&answer);
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .context("no HTTP status")?;
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
+fn options(server_url: &str, locale: &str, extra: &[(&str, &str)]) -> LaunchOptions {
+    let mut env = vec![("SHAREHUB_SERVER_URL".to_owned(), server_url.to_owned())];
+    env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    LaunchOptions {
+        locale: locale.into(),
+        data_dir: None,
+        env,
+    }
+}
+
+/// Waits up to `limit` (longer than UI_TIMEOUT, for what waits on the network).
+async fn until_long<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<T>>>,
+{
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(value) = check().await? {
+            return Ok(value);
+        }
+        if Instant::now() > deadline {
+            bail!("timed out after {limit:?} waiting until {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn text_of(app: &App, css: &str) -> Result<Option<String>> {
+    let value = app
+        .js(&format!(
+            "const e = document.querySelector('{css}'); return e && !e.hidden ? e.innerText : null;"
+        ))
+        .await?;
+    Ok(value.as_str().map(str::to_owned))
+}
+
+async fn attr_of(app: &App, css: &str, attr: &str) -> Result<Option<String>> {
+    let value = app
+        .js(&format!(
+            "const e = document.querySelector('{css}'); return e ? e.getAttribute('{attr}') : null;"
+        ))
+        .await?;
+    Ok(value.as_str().map(str::to_owned))
+}
+
+async fn row_count(app: &App) -> Result<usize> {
+    Ok(app.find_all(ROW).await?.len())
+}
+
+async fn type_into(app: &App, css: &str, text: &str) -> Result<()> {
+    app.wait_for(css).await?.send_keys(text).await?;
+    Ok(())
+}
+
+async fn click(app: &App, css: &str) -> Result<()> {
+    app.wait_for(css).await?.click().await?;
+    Ok(())
+}
+
+async fn sign_in_through_the_ui(app: &App) -> Result<()> {
+    click(app, "[data-test=account-link]").await?;
+    type_into(app, "[data-test=login-input]", DEMO_LOGIN).await?;
+    type_into(app, "[data-test=password-input]", DEMO_PASSWORD).await?;
+    click(app, "[data-test=sign-in-button]").await?;
+    let who = app
+        .wait_for("[data-test=signed-in-as]")
+        .await?
+        .text()
+        .await?;
+    ensure!(who.contains(DEMO_LOGIN), "signed in as {who:?}");
+    Ok(())
+}
+
+/// What the server lets a resident see of the demo data: every public resource ("confirmed
+/// bookers only" ones are never synced to others).
+fn public_demo_resources() -> Result<usize> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/demo/seoul.json");
+    let demo = DemoFile::parse(&std::fs::read_to_string(path)?)?;
+    Ok(demo
+        .resources
+        .iter()
+        .filter(|r| r.visibility == Visibility::Public)
+        .count())
+}
+
+async fn synced_list(app: &App) -> Result<usize> {
+    let expected = public_demo_resources()?;
+    ensure!(
+        expected >= 250,
+        "the demo data has {expected} public resources"
+    );
+    app.navigate("/").await?;
+    until_long("the synced list is shown", UI_TIMEOUT * 2, || async {
+        let n = row_count(app).await?;
+        Ok((n == expected).then_some(n))
+    })
+    .await
+}
+
+async fn connection_is(app: &App, state: &str, limit: Duration) -> Result<()> {
+    until_long(&format!("the status says {state}"), limit, || async {
+        Ok((attr_of(app, "[data-test=sync-connection]", "data-state")
+            .await?
+            .as_deref()
+            == Some(state))
+        .then_some(()))
+    })
+    .await
+}
+
+/// Shares a tool from the account page (the change is recorded on the device).
+async fn share(app: &App, name: &str) -> Result<()> {
+    app.navigate("/account").await?;
+    type_into(app, "[data-test=share-name]", name).await?;
+    type_into(app, "[data-test=share-description]", "Lent on weekends").await?;
+    type_into(app, "[data-test=share-neighborhood]", "망원1동").await?;
+    click(app, "[data-test=share-button]").await?;
+    let answer = until_long("sharing answers", UI_TIMEOUT, || async {
+        let done = text_of(app, "[data-test=share-done]").await?;
+        let error = text_of(app, "[data-test=share-error]").await?;
+        Ok(done.map(Ok).or(error.map(Err)))
+    })
+    .await?;
+    if let Err(error) = answer {
+        bail!("sharing failed: {error}");
+    }
+    Ok(())
+}
+
+/// The id of the listed resource named `name`.
+async fn listed_id(app: &App, name: &str) -> Result<String> {
+    app.navigate("/").await?;
+    until_long("the shared tool is listed", UI_TIMEOUT, || async {
+        let id = app
+            .js(&format!(
+                "const r = [...document.querySelectorAll('{ROW}')].find(r => r.innerText.includes('{name}'));
+                 return r ? r.dataset.id : null;"
+            ))
+            .await?;
+        Ok(id.as_str().map(str::to_owned))
+    })
+    .await
+}
+
+#[tokio::test]
+async fn signed_in_app_syncs_works_offline_and_sends_the_change_when_the_server_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start_new(dir.path()).await.unwrap();
+    let url = server.url();
+    let port = server.port;
+    let server_ref = &mut server;
+    run_app_test(
+        "signed_in_app_syncs_works_offline_and_sends_the_change_when_the_server_is_back",
+        options(&url, "en_US.UTF-8", &[]),
+        async |app| {
+            // A new device with a server: no bundled data, it says to sign in.
+            app.wait_for("[data-test=first-sync-empty]").await?;
+            ensure!(
+                row_count(app).await? == 0,
+                "a new device shows no demo data"
+            );
+            sign_in_through_the_ui(app).await?;
+            let n = synced_list(app).await?;
+            println!("figure: {n} resources synced");
+            connection_is(app, "online", UI_TIMEOUT).await?;
+            let last = app.wait_for("[data-test=sync-last]").await?.text().await?;
+            ensure!(last.starts_with("last synced"), "{last:?}");
+
+            server_ref.stop().await?;
+            connection_is(app, "offline", UI_TIMEOUT * 2).await?;
+            let offline = text_of(app, "[data-test=sync-connection]").await?;
+            ensure!(offline.as_deref() == Some("Offline"), "{offline:?}");
+
+            let name = format!("E2E drill {port}");
+            share(app, &name).await?;
+            let id = listed_id(app, &name).await?;
+            until_long("one change waits", UI_TIMEOUT, || async {
+                let pending = text_of(app, "[data-test=sync-pending]").await?;
+                Ok((pending.as_deref() == Some("1 waiting")).then_some(()))
+            })
+            .await?;
+            ensure!(
+                http_get(port, &format!("/v1/resources/{id}"))
+                    .await
+                    .is_err(),
+                "the server is down"
+            );
+
+            server_ref.start().await?;
+            connection_is(app, "online", UI_TIMEOUT * 2).await?;
+            until_long("the change is confirmed", UI_TIMEOUT * 2, || async {
+                let count = attr_of(app, "[data-test=sync-pending]", "data-count").await?;
+                Ok((count.as_deref() == Some("0")).then_some(()))
+            })
+            .await?;
+            let (status, body) = http_get(port, &format!("/v1/resources/{id}")).await?;
+            ensure!(status == 200, "GET /v1/resources/{id}: {status} {body}");
+            ensure!(body.contains(&name), "the server has the change: {body}");
+            Ok(())
+        },
+    )
+    .await;
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn first_start_without_the_server_says_what_to_do() {
+    // Nothing listens on this port.
+    let url = format!("http://127.0.0.1:{}", free_port().unwrap());
+    run_app_test(
+        "first_start_without_the_server_says_what_to_do",
+        options(&url, "ko_KR.UTF-8", &[]),
+        async |app| {
+            let offline = app.wait_for("[data-test=first-sync-offline]").await?;
+            let text = offline.text().await?;
+            ensure!(text.contains("인터넷 연결을 확인해"), "{text:?}");
+            app.wait_for("[data-test=first-sync-sign-in]").await?;
+            connection_is(app, "offline", UI_TIMEOUT).await?;
+            ensure!(
+                row_count(app).await? == 0,
+                "no bundled data with a server set"
+            );
+            // Signing in while offline says so, in plain words.
+            sign_in_attempt_fails_offline(app).await
+        },
+    )
+    .await;
+}
+
+async fn sign_in_attempt_fails_offline(app: &App) -> Result<()> {
+    click(app, "[data-test=first-sync-sign-in]").await?;
+    type_into(app, "[data-test=login-input]", DEMO_LOGIN).await?;
+    type_into(app, "[data-test=password-input]", DEMO_PASSWORD).await?;
+    click(app, "[data-test=sign-in-button]").await?;
+    let error = app
+        .wait_for("[data-test=account-error]")
+        .await?
+        .text()
+        .await?;
+    ensure!(error.contains("서버에 연결할 수 없어요"), "{error:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn refused_change_needs_attention_and_sign_out_removes_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start_new(dir.path()).await.unwrap();
+    let url = server.url();
+    run_app_test(
+        "refused_change_needs_attention_and_sign_out_removes_the_data",
+        // The demo convenience of `make run`: signed in as the demo resident at start.
+        options(&url, "en_US.UTF-8", &[("SHAREHUB_DEMO_SIGN_IN", "1")]),
+        async |app| {
+            synced_list(app).await?;
+            // Markup in a name passes on the device but the server refuses it.
+            share(app, "<b>Loud drill</b>").await?;
+            click(app, "[data-test=sync-attention]").await?;
+            let reason = app
+                .wait_for("[data-test=attention-reason]")
+                .await?
+                .text()
+                .await?;
+            ensure!(reason.contains("plain text"), "{reason:?}");
+            click(app, "[data-test=attention-discard]").await?;
+            app.wait_for("[data-test=nothing-needs-attention]").await?;
+
+            click(app, "[data-test=sign-out-button]").await?;
+            app.wait_for("[data-test=sign-in-form]").await?;
+            app.wait_for("[data-test=first-sync-empty]").await?;
+            app.navigate("/").await?;
+            app.until("the synced data is gone", || async {
+                Ok((row_count(app).await? == 0).then_some(()))
+            })
+            .await?;
+            let rows = app.client.find_all(Locator::Css(ROW)).await?;
+            ensure!(rows.is_empty());
+            Ok(())
+        },
+    )
+    .await;
+    server.stop().await.unwrap();
+}
