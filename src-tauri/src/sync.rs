@@ -208,11 +208,22 @@ impl SyncHub {
             SyncEvent::Failed { error, .. } => {
                 let offline = matches!(error, sharehub_local::Error::Offline { .. });
                 let not_signed_in = matches!(error, sharehub_local::Error::NotSignedIn);
+                // The server ended the session (expired, revoked): forget the token, so the
+                // account page asks to sign in again. The data stays until then.
+                let session_over = matches!(error, sharehub_local::Error::Unauthorized { .. });
+                if session_over {
+                    if let Err(error) = self.inner.keyring.delete() {
+                        eprintln!("Share Hub: cannot remove the ended session: {error}");
+                    }
+                }
                 let error = to_ipc(error);
                 self.update(|s| {
                     s.progress = None;
                     if offline {
                         s.connection = Connection::Offline;
+                    }
+                    if session_over {
+                        s.account = None;
                     }
                     // Not being signed in is shown as such, not as an error.
                     s.last_error = (!not_signed_in).then_some(error);

@@ -298,7 +298,13 @@ async fn signed_in_app_syncs_works_offline_and_sends_the_change_when_the_server_
             let n = synced_list(app).await?;
             println!("figure: {n} resources synced");
             connection_is(app, "online", UI_TIMEOUT).await?;
-            let last = app.wait_for("[data-test=sync-last]").await?.text().await?;
+            let last = until_long("the status says when it synced", UI_TIMEOUT * 2, || async {
+                if let Some(error) = attr_of(app, "[data-test=sync-error]", "title").await? {
+                    bail!("sync failed: {error}");
+                }
+                text_of(app, "[data-test=sync-last]").await
+            })
+            .await?;
             ensure!(last.starts_with("last synced"), "{last:?}");
 
             server_ref.stop().await?;
@@ -340,8 +346,10 @@ async fn signed_in_app_syncs_works_offline_and_sends_the_change_when_the_server_
 
 #[tokio::test]
 async fn first_start_without_the_server_says_what_to_do() {
-    // Nothing listens on this port.
-    let url = format!("http://127.0.0.1:{}", free_port().unwrap());
+    // A socket bound but never listening keeps the port ours: connections are refused.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let url = format!("http://{}", socket.local_addr().unwrap());
     run_app_test(
         "first_start_without_the_server_says_what_to_do",
         options(&url, "ko_KR.UTF-8", &[]),
@@ -360,6 +368,7 @@ async fn first_start_without_the_server_says_what_to_do() {
         },
     )
     .await;
+    drop(socket);
 }
 
 async fn sign_in_attempt_fails_offline(app: &App) -> Result<()> {
@@ -409,6 +418,41 @@ async fn refused_change_needs_attention_and_sign_out_removes_the_data() {
             .await?;
             let rows = app.client.find_all(Locator::Css(ROW)).await?;
             ensure!(rows.is_empty());
+            Ok(())
+        },
+    )
+    .await;
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn registering_a_new_account_signs_in_and_syncs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start_new(dir.path()).await.unwrap();
+    let url = server.url();
+    let email = format!("new-{}@e2e.sharehub.kr", server.port);
+    run_app_test(
+        "registering_a_new_account_signs_in_and_syncs",
+        options(&url, "ko_KR.UTF-8", &[]),
+        async |app| {
+            click(app, "[data-test=account-link]").await?;
+            type_into(app, "[data-test=register-email]", &email).await?;
+            type_into(
+                app,
+                "[data-test=register-password]",
+                "correct horse battery",
+            )
+            .await?;
+            click(app, "[data-test=register-button]").await?;
+            let who = app
+                .wait_for("[data-test=signed-in-as]")
+                .await?
+                .text()
+                .await?;
+            ensure!(who.contains(&email) && who.contains("주민"), "{who:?}");
+            synced_list(app).await?;
+            let last = app.wait_for("[data-test=sync-last]").await?.text().await?;
+            ensure!(last.ends_with("동기화"), "{last:?}");
             Ok(())
         },
     )

@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use sharehub_core::i18n::{self, Msg};
+use sharehub_core::i18n::{self, error_message, Msg};
 use sharehub_core::ipc::{
-    utc_from_unix_ms, Connection, NoArgs, SyncStatus, SyncStatusGet, SYNC_STATUS_EVENT,
+    utc_from_unix_ms, Connection, IpcError, NoArgs, SyncStatus, SyncStatusGet, SYNC_STATUS_EVENT,
 };
 use wasm_bindgen::prelude::*;
 
@@ -45,7 +45,7 @@ pub fn provide_sync_status() -> RwSignal<SyncStatus> {
         handler.forget();
         if listening.is_err() {
             status.update(|s| {
-                s.last_error = Some(sharehub_core::ipc::IpcError::Internal {
+                s.last_error = Some(IpcError::Internal {
                     detail: "cannot listen for sync status changes".into(),
                 })
             });
@@ -100,6 +100,14 @@ pub fn SyncBadge() -> impl IntoView {
                         </A>
                     })
                 }}
+                {move || status.with(|s| s.last_error.clone()).filter(|e| !matches!(e, IpcError::Offline)).map(|error| {
+                    let detail = error_message(lang.get(), &error);
+                    view! {
+                        <A href="/account" attr:class="sync-error" attr:data-test="sync-error" attr:title=detail>
+                            {move || lang.t(Msg::SyncProblem)}
+                        </A>
+                    }
+                })}
                 {move || status.with(|s| s.last_synced).map(|at| view! {
                     <span class="sync-last" data-test="sync-last">
                         {move || i18n::last_synced(lang.get(), at, now.get())}

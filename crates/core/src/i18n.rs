@@ -113,6 +113,7 @@ catalog! {
     NeighborOwner => "이웃 주민", "A neighbor";
     WrongLogin => "이메일(전화번호)이나 비밀번호가 맞지 않아요.", "The e-mail (or phone number) or password is not right.";
     LoginTaken => "이미 그 이메일로 만든 계정이 있어요. 로그인해 주세요.", "There is already an account with that e-mail. Please sign in.";
+    SyncProblem => "동기화 문제", "Sync problem";
 }
 
 mod sync;

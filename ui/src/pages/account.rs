@@ -40,6 +40,11 @@ pub fn AccountPage() -> impl IntoView {
                     {move || lang.t(Msg::ServerLabel)}": "
                     <span data-test="server-url">{move || status.with(|s| s.server.clone().unwrap_or_default())}</span>
                 </p>
+                {move || status.with(|s| s.last_error.clone()).map(|error| view! {
+                    <p class="form-error" role="alert" data-test="sync-error-detail">
+                        {move || lang.t(Msg::SyncProblem)}": "{error_message(lang.get(), &error)}
+                    </p>
+                })}
                 <Show when=signed_in fallback=|| view! { <SignInForms /> }>
                     <SignedInView />
                 </Show>
