@@ -453,6 +453,21 @@ async fn registering_a_new_account_signs_in_and_syncs() {
             synced_list(app).await?;
             let last = app.wait_for("[data-test=sync-last]").await?.text().await?;
             ensure!(last.ends_with("동기화"), "{last:?}");
+            // The status and the account page fit a phone.
+            app.client.set_window_size(390, 844).await?;
+            for page in ["/", "/account"] {
+                app.navigate(page).await?;
+                app.wait_for("[data-test=sync-status]").await?;
+                let widths = app
+                    .js("return [document.documentElement.scrollWidth, window.innerWidth]")
+                    .await?;
+                let (scroll, inner) = (widths[0].as_u64(), widths[1].as_u64());
+                ensure!(inner <= Some(400), "window did not shrink: {inner:?}");
+                ensure!(
+                    scroll <= inner,
+                    "{page} is {scroll:?}px wide in {inner:?}px"
+                );
+            }
             Ok(())
         },
     )
