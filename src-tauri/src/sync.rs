@@ -321,7 +321,8 @@ impl SyncHub {
                 .unwrap_or_else(|| login.to_owned()),
             role: signed_in.account.role,
         };
-        self.inner.keyring.save(&session)?;
+        let lifetime = (signed_in.session.expires_at - Utc::now()).to_std().ok();
+        self.inner.keyring.save(&session, lifetime)?;
         self.update(|s| {
             s.account = Some(session.account());
             s.connection = Connection::Online;

@@ -71,7 +71,7 @@ impl SessionKeyring {
         let credential = keyring::keyutils::KeyutilsCredential {
             session: ring,
             persistent: None,
-            description: format!("keyring-rs:{}@{SERVICE}", self.user),
+            description: self.description(),
         };
         Ok(keyring::Entry::new_with_credential(Box::new(credential)))
     }
@@ -104,11 +104,40 @@ impl SessionKeyring {
         }
     }
 
-    pub fn save(&self, session: &StoredSession) -> Result<(), IpcError> {
+    /// Keeps `session`; `lifetime` is how long the server will honour it (on Linux the
+    /// kernel drops the key then, so entries of abandoned data folders do not pile up).
+    pub fn save(
+        &self,
+        session: &StoredSession,
+        lifetime: Option<std::time::Duration>,
+    ) -> Result<(), IpcError> {
         let secret = serde_json::to_string(session).map_err(|e| IpcError::Internal {
             detail: format!("cannot encode the session: {e}"),
         })?;
-        self.entry()?.set_password(&secret).map_err(keyring_error)
+        self.entry()?.set_password(&secret).map_err(keyring_error)?;
+        if let Some(lifetime) = lifetime {
+            self.expire_after(lifetime);
+        }
+        Ok(())
+    }
+
+    #[cfg(target_os = "linux")]
+    fn expire_after(&self, lifetime: std::time::Duration) {
+        use linux_keyutils::{KeyRing, KeyRingIdentifier};
+        let set = KeyRing::from_special_id(KeyRingIdentifier::User, false)
+            .and_then(|ring| ring.search(&self.description()))
+            .and_then(|key| key.set_timeout(lifetime.as_secs().max(1) as usize));
+        if let Err(error) = set {
+            eprintln!("Share Hub: the session key keeps no expiry: {error:?}");
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn expire_after(&self, _lifetime: std::time::Duration) {}
+
+    #[cfg(target_os = "linux")]
+    fn description(&self) -> String {
+        format!("keyring-rs:{}@{SERVICE}", self.user)
     }
 
     /// Removes the entry (nothing to do when there is none).
@@ -183,7 +212,9 @@ mod tests {
             login: "a@b.kr".into(),
             role: Role::Organizer,
         };
-        keyring.save(&session).unwrap();
+        keyring
+            .save(&session, Some(std::time::Duration::from_secs(60)))
+            .unwrap();
         assert_eq!(keyring.load(), Some(session));
         keyring.delete().unwrap();
         assert_eq!(keyring.load(), None);
