@@ -231,8 +231,13 @@ impl App {
     {
         let deadline = Instant::now() + UI_TIMEOUT;
         loop {
-            if let Some(value) = check().await? {
-                return Ok(value);
+            match check().await {
+                Ok(Some(value)) => return Ok(value),
+                Ok(None) => {}
+                // An element re-rendered while it was being read: the page has not settled
+                // yet, so look again (any other error fails at once).
+                Err(error) if is_stale_element(&error) => {}
+                Err(error) => return Err(error),
             }
             if Instant::now() > deadline {
                 bail!("timed out waiting until {what}");
@@ -274,6 +279,17 @@ impl App {
         closed?;
         Ok(())
     }
+}
+
+fn is_stale_element(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<fantoccini::error::CmdError>(),
+            Some(fantoccini::error::CmdError::Standard(e))
+                if matches!(e.error, fantoccini::error::ErrorStatus::StaleElementReference
+                    | fantoccini::error::ErrorStatus::NoSuchElement)
+        ) || cause.to_string().contains("was not found")
+    })
 }
 
 /// SIGTERM lets tauri-driver stop its WebKitWebDriver; SIGKILL would orphan it.

@@ -205,30 +205,28 @@ async fn choosing_a_neighborhood_filters_both_views_and_outlines_it() {
         LaunchOptions::default(),
         async |app| {
             let all = listed(app).await?;
-            // Pick 마포구 by its label; the list shows each gu with its count.
-            let option = app
+            // Pick 마포구 by its label (the list shows each gu with its count), in one step
+            // so a re-render cannot slip in between finding and choosing.
+            let label = app
                 .until("the neighborhood list has loaded", || async {
-                    for option in app.find_all("[data-test=area-select] option").await? {
-                        if option.text().await?.starts_with("마포구") {
-                            return Ok(Some(option));
-                        }
-                    }
-                    Ok(None)
+                    let label = app
+                        .js("const select = document.querySelector('[data-test=area-select]');
+                             const option = [...select.options].find(o => o.text.startsWith('마포구'));
+                             if (!option) return null;
+                             select.value = option.value;
+                             select.dispatchEvent(new Event('change', {bubbles: true}));
+                             return option.text;")
+                        .await?;
+                    Ok(label.as_str().map(str::to_owned))
                 })
                 .await?;
-            let label = option.text().await?;
-            option.click().await?;
             let rows = app
                 .until("only Mapo-gu is listed", || async {
-                    let rows = app.find_all("[data-test=resource-row] .row-area").await?;
-                    let mut texts = Vec::new();
-                    for r in &rows {
-                        texts.push(r.text().await?);
-                    }
-                    Ok(
-                        (!texts.is_empty() && texts.iter().all(|t| t.ends_with("마포구")))
-                            .then_some(texts.len()),
-                    )
+                    let texts: Vec<String> = serde_json::from_value(
+                        app.js("return [...document.querySelectorAll('[data-test=resource-row] .row-area')].map(r => r.innerText);")
+                            .await?,
+                    )?;
+                    Ok((!texts.is_empty() && texts.iter().all(|t| t.ends_with("마포구"))).then_some(texts.len()))
                 })
                 .await?;
             ensure!(rows < all, "{rows} of {all}");
