@@ -54,8 +54,17 @@ pub fn App() -> impl IntoView {
     let settings = RwSignal::new(None::<Settings>);
     provide_context(settings);
     let sync = provide_sync_status();
-    // Pages reload their data when the device's data changed (a sync, signing in or out).
-    let data_version = Memo::new(move |_| sync.with(|s| s.data_version));
+    // Pages remount when the device gains or loses its data (the first sync, signing in or
+    // out). Later syncs do not disturb the page in use (a map view, half-typed words): a page
+    // that wants to follow them reads `data_version` from `sync_status::use_sync()`.
+    let data_version = Memo::new(move |_| {
+        sync.with(|s| {
+            (
+                s.account.as_ref().map(|a| a.login.clone()),
+                s.local_resources > 0,
+            )
+        })
+    });
     // Pages render once the saved language is known, so nothing flickers between languages.
     let ready = RwSignal::new(false);
     let startup_error = RwSignal::new(None::<IpcError>);
