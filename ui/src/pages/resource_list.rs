@@ -27,8 +27,11 @@ pub fn ResourceListPage() -> impl IntoView {
 
     view! {
         <section class="list-page">
-            <h1>{move || lang.t(Msg::ListHeading)}</h1>
-            <FilterBar view=View::List />
+            <div class="list-side">
+                <h1>{move || lang.t(Msg::ListHeading)}</h1>
+                <FilterBar view=View::List />
+            </div>
+            <div class="list-main">
             <Transition fallback=move || view! { <p class="status">{lang.t(Msg::Loading)}</p> }>
                 {move || {
                     results.get().map(|answer| match answer {
@@ -40,6 +43,7 @@ pub fn ResourceListPage() -> impl IntoView {
                     })
                 }}
             </Transition>
+            </div>
         </section>
     }
 }
