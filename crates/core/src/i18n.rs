@@ -407,7 +407,10 @@ mod tests {
         assert_eq!(distance(Language::Ko, 1249.0), "1.2 km 거리");
         assert_eq!(radius(500), "500 m");
         assert_eq!(radius(2000), "2 km");
-        assert_eq!(live_bikes(Language::Ko, Some(5), Some(10)), "자전거 5대 · 빈 거치대 10곳");
+        assert_eq!(
+            live_bikes(Language::Ko, Some(5), Some(10)),
+            "자전거 5대 · 빈 거치대 10곳"
+        );
         assert_eq!(live_bikes(Language::En, Some(16), None), "16 bikes");
         assert_eq!(age(Language::Ko, 0), "방금");
         assert_eq!(age(Language::En, 3), "3 min ago");
