@@ -172,6 +172,7 @@ impl SyncHub {
         let status = {
             let mut status = self.lock();
             change(&mut status);
+            status.revision += 1;
             status.clone()
         };
         if let Err(error) = self.inner.app.emit(SYNC_STATUS_EVENT, &status) {
@@ -182,53 +183,24 @@ impl SyncHub {
 
     /// Called by the sync loop.
     fn on_event(&self, event: SyncEvent) {
-        match event {
-            SyncEvent::Progress(progress) => {
-                self.update(|s| {
-                    s.connection = Connection::Online;
-                    s.progress = Some(SyncProgress {
-                        done: progress.done,
-                        total: progress.total,
-                    });
-                });
+        let synced = matches!(event, SyncEvent::Synced(_));
+        let session_over = matches!(
+            event,
+            SyncEvent::Failed {
+                error: sharehub_local::Error::Unauthorized { .. },
+                ..
             }
-            SyncEvent::Synced(report) => {
-                self.update(|s| {
-                    s.connection = Connection::Online;
-                    s.progress = None;
-                    s.last_error = None;
-                    s.last_synced = Some(Utc::now());
-                    s.pending = report.pending;
-                    if report.pulled > 0 || report.pushed > 0 || report.needs_attention > 0 {
-                        s.data_version += 1;
-                    }
-                });
-                self.refresh_later();
+        );
+        if session_over {
+            // The server ended the session (expired, revoked): forget the token, so the
+            // account page asks to sign in again. The data stays until then.
+            if let Err(error) = self.inner.keyring.delete() {
+                eprintln!("Share Hub: cannot remove the ended session: {error}");
             }
-            SyncEvent::Failed { error, .. } => {
-                let offline = matches!(error, sharehub_local::Error::Offline { .. });
-                let not_signed_in = matches!(error, sharehub_local::Error::NotSignedIn);
-                // The server ended the session (expired, revoked): forget the token, so the
-                // account page asks to sign in again. The data stays until then.
-                let session_over = matches!(error, sharehub_local::Error::Unauthorized { .. });
-                if session_over {
-                    if let Err(error) = self.inner.keyring.delete() {
-                        eprintln!("Share Hub: cannot remove the ended session: {error}");
-                    }
-                }
-                let error = to_ipc(error);
-                self.update(|s| {
-                    s.progress = None;
-                    if offline {
-                        s.connection = Connection::Offline;
-                    }
-                    if session_over {
-                        s.account = None;
-                    }
-                    // Not being signed in is shown as such, not as an error.
-                    s.last_error = (!not_signed_in).then_some(error);
-                });
-            }
+        }
+        self.update(|s| apply_event(s, event, Utc::now()));
+        if synced {
+            self.refresh_later();
         }
     }
 
@@ -417,6 +389,40 @@ impl SyncHub {
     }
 }
 
+/// What a sync event changes in the status (pure, so it is tested without a window).
+fn apply_event(s: &mut SyncStatus, event: SyncEvent, now: chrono::DateTime<Utc>) {
+    match event {
+        SyncEvent::Progress(progress) => {
+            s.connection = Connection::Online;
+            s.progress = Some(SyncProgress {
+                done: progress.done,
+                total: progress.total,
+            });
+        }
+        SyncEvent::Synced(report) => {
+            s.connection = Connection::Online;
+            s.progress = None;
+            s.last_error = None;
+            s.last_synced = Some(now);
+            s.pending = report.pending;
+            if report.pulled > 0 || report.pushed > 0 || report.needs_attention > 0 {
+                s.data_version += 1;
+            }
+        }
+        SyncEvent::Failed { error, .. } => {
+            s.progress = None;
+            match &error {
+                sharehub_local::Error::Offline { .. } => s.connection = Connection::Offline,
+                sharehub_local::Error::Unauthorized { .. } => s.account = None,
+                _ => {}
+            }
+            // Not being signed in is shown as such, not as an error.
+            let not_signed_in = matches!(error, sharehub_local::Error::NotSignedIn);
+            s.last_error = (!not_signed_in).then(|| to_ipc(error));
+        }
+    }
+}
+
 /// The demo sign-in only ever goes to a server on this machine.
 fn demo_sign_in_allowed(server: &str) -> bool {
     std::env::var(DEMO_SIGN_IN_ENV).is_ok_and(|v| v == "1") && is_loopback(server)
@@ -439,7 +445,84 @@ fn is_loopback(server: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use sharehub_core::ipc::AccountSummary;
+    use sharehub_core::wire::Role;
+    use sharehub_local::sync::{SyncProgress as Pulled, SyncReport};
+
     use super::*;
+
+    fn signed_in() -> SyncStatus {
+        SyncStatus {
+            server: Some("http://127.0.0.1:8787".into()),
+            account: Some(AccountSummary {
+                login: "resident@demo.sharehub.kr".into(),
+                role: Role::Resident,
+            }),
+            ..SyncStatus::default()
+        }
+    }
+
+    fn failed(error: sharehub_local::Error) -> SyncEvent {
+        SyncEvent::Failed {
+            error,
+            next_try: None,
+        }
+    }
+
+    #[test]
+    fn events_move_the_status() {
+        let now = Utc::now();
+        let mut s = signed_in();
+        apply_event(
+            &mut s,
+            SyncEvent::Progress(Pulled {
+                done: 5000,
+                total: Some(12000),
+            }),
+            now,
+        );
+        assert_eq!(s.connection, Connection::Online);
+        assert_eq!(
+            s.progress.map(|p| (p.done, p.total)),
+            Some((5000, Some(12000)))
+        );
+
+        let offline = sharehub_local::Error::Offline {
+            detail: "connection refused".into(),
+        };
+        apply_event(&mut s, failed(offline), now);
+        assert_eq!(s.connection, Connection::Offline);
+        assert_eq!(s.progress, None);
+        assert_eq!(s.last_error, Some(IpcError::Offline));
+
+        let report = SyncReport {
+            pushed: 1,
+            pending: 2,
+            ..SyncReport::default()
+        };
+        apply_event(&mut s, SyncEvent::Synced(report), now);
+        assert_eq!(s.connection, Connection::Online);
+        assert_eq!(
+            (s.last_error.clone(), s.last_synced, s.pending),
+            (None, Some(now), 2)
+        );
+        assert_eq!(
+            s.data_version, 1,
+            "a sync that moved data bumps the version"
+        );
+        apply_event(&mut s, SyncEvent::Synced(SyncReport::default()), now);
+        assert_eq!(s.data_version, 1, "an empty sync does not");
+
+        apply_event(&mut s, failed(sharehub_local::Error::NotSignedIn), now);
+        assert_eq!(s.last_error, None, "not signed in is no error");
+
+        let ended = sharehub_local::Error::Unauthorized {
+            detail: "session expired".into(),
+        };
+        apply_event(&mut s, failed(ended), now);
+        assert_eq!(s.account, None, "an ended session signs out");
+        assert_eq!(s.last_error, Some(IpcError::Unauthorized));
+    }
 
     #[test]
     fn only_loopback_servers_get_the_demo_sign_in() {

@@ -37,7 +37,7 @@ pub fn provide_sync_status() -> RwSignal<SyncStatus> {
             let payload = js_sys::Reflect::get(&event, &JsValue::from_str("payload"))
                 .unwrap_or(JsValue::NULL);
             if let Ok(next) = serde_wasm_bindgen::from_value::<SyncStatus>(payload) {
-                status.set(next);
+                status.update(|s| s.accept(next));
             }
         });
         let listening = tauri_listen(SYNC_STATUS_EVENT, handler.as_ref().unchecked_ref()).await;
@@ -51,7 +51,7 @@ pub fn provide_sync_status() -> RwSignal<SyncStatus> {
             });
         }
         if let Ok(now) = call::<SyncStatusGet>(&NoArgs {}).await {
-            status.set(now);
+            status.update(|s| s.accept(now));
         }
     });
     status

@@ -68,7 +68,7 @@ fn SignInForms() -> impl IntoView {
         match answer {
             Ok(next) => {
                 failure.set(None);
-                status.set(next);
+                status.update(|s| s.accept(next));
             }
             Err(error) => failure.set(Some((error, on_sign_in))),
         }
@@ -138,7 +138,7 @@ fn SignedInView() -> impl IntoView {
         busy.set(true);
         leptos::task::spawn_local(async move {
             match call::<AccountSignOut>(&NoArgs {}).await {
-                Ok(next) => status.set(next),
+                Ok(next) => status.update(|s| s.accept(next)),
                 Err(error) => failure.set(Some(error)),
             }
             busy.set(false);
@@ -180,7 +180,7 @@ fn NeedsAttention() -> impl IntoView {
             match answer {
                 Ok(next) => {
                     failure.set(None);
-                    status.set(next);
+                    status.update(|s| s.accept(next));
                 }
                 Err(error) => failure.set(Some(error)),
             }

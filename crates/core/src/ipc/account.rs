@@ -64,6 +64,18 @@ pub struct SyncStatus {
     /// Grows whenever the device's data changed (a sync brought changes, a local change,
     /// signing in or out): pages reload when it moves.
     pub data_version: u64,
+    /// Grows with every change of the status: a status that arrives late (a command's
+    /// answer overtaken by an event) never replaces a newer one.
+    pub revision: u64,
+}
+
+impl SyncStatus {
+    /// Takes `next` unless it is older than `self`.
+    pub fn accept(&mut self, next: SyncStatus) {
+        if next.revision >= self.revision {
+            *self = next;
+        }
+    }
 }
 
 impl SyncStatus {
@@ -251,6 +263,7 @@ mod tests {
             last_error: Some(IpcError::Offline),
             local_resources: 320,
             data_version: 3,
+            revision: 9,
         };
         let json = serde_json::to_value(&status).unwrap();
         assert_eq!(json["last_synced"], "2026-11-18T11:06:40Z");
@@ -258,6 +271,27 @@ mod tests {
         assert_eq!(json["last_error"]["kind"], "offline");
         let back: SyncStatus = serde_json::from_value(json).unwrap();
         assert_eq!(back, status);
+    }
+
+    #[test]
+    fn a_late_status_never_replaces_a_newer_one() {
+        let mut shown = SyncStatus {
+            revision: 5,
+            pending: 0,
+            ..SyncStatus::default()
+        };
+        shown.accept(SyncStatus {
+            revision: 4,
+            pending: 1,
+            ..SyncStatus::default()
+        });
+        assert_eq!(shown.pending, 0);
+        shown.accept(SyncStatus {
+            revision: 6,
+            pending: 2,
+            ..SyncStatus::default()
+        });
+        assert_eq!((shown.revision, shown.pending), (6, 2));
     }
 
     #[test]
