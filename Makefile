@@ -24,8 +24,7 @@ app: ui
 
 # A Debian package of the app (release build) via the npm Tauri CLI.
 deb: ui
-	npx --yes @tauri-apps/cli@2 --version >/dev/null
-	TAURI_APP_PATH=src-tauri npx @tauri-apps/cli@2 build -b deb
+	TAURI_APP_PATH=src-tauri npx --yes @tauri-apps/cli@2 build -b deb
 
 # Size figures: the wasm (raw and brotli) and the app binary.
 sizes: app
