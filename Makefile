@@ -31,6 +31,7 @@ sizes: app
 	@printf 'wasm raw:    %s bytes\n' $$(stat -c %s ui/dist/sharehub-ui_bg.wasm)
 	@printf 'wasm brotli: %s bytes\n' $$(brotli -c -q 11 ui/dist/sharehub-ui_bg.wasm | wc -c)
 	@printf 'app binary (debug):   %s bytes\n' $$(stat -c %s target/debug/sharehub-app)
+	@[ ! -f target/release/sharehub-app ] || printf 'app binary (release): %s bytes\n' $$(stat -c %s target/release/sharehub-app)
 
 startup-bench: app
 	cargo run --locked -q -p sharehub-e2e --bin startup-bench -- 5
