@@ -9,7 +9,7 @@ use rusqlite_migration::{Migrations, M};
 
 use crate::error::Result;
 
-mod areas;
+pub(crate) mod areas;
 mod near;
 mod opening_hours;
 mod resources;

@@ -13,10 +13,7 @@ pub async fn station_status(
     args: NoArgs,
 ) -> Result<LiveBikes, IpcError> {
     let NoArgs {} = args;
-    let refresh_error = match std::env::var("SHAREHUB_SERVER_URL")
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-    {
+    let refresh_error = match crate::sync::server_url() {
         None => Some(IpcError::Offline),
         Some(url) => {
             let cursor = state

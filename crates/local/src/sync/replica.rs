@@ -154,13 +154,6 @@ fn forget_in(tx: &Transaction<'_>) -> Result<()> {
 
 /// The Seoul gu and 행정동 codes of a location (migration 0003's columns), as the store
 /// computes them for its own writes.
-fn area_codes(at: sharehub_core::GeoPoint) -> (Option<String>, Option<String>) {
-    match sharehub_areas::locate(at) {
-        Some(found) => (Some(found.gu.code), found.dong.map(|d| d.code)),
-        None => (None, None),
-    }
-}
-
 pub(crate) fn parse_id(id: &str) -> Result<ResourceId> {
     id.parse().map_err(|e: uuid::Error| Error::CorruptRow {
         id: id.to_owned(),
@@ -235,7 +228,7 @@ impl Tx<'_> {
             PUT_SHOWN
         };
         let schedule = r.schedule.as_ref().map(to_json).transpose()?;
-        let (gu, dong) = area_codes(r.location);
+        let area = crate::store::areas::AreaCodes::of(r.location);
         self.prepare_cached(sql)?.execute(params![
             r.id.to_string(),
             r.kind.as_str(),
@@ -259,8 +252,8 @@ impl Tx<'_> {
             to_json(&r.visibility)?,
             server_version.map(|v| v as i64),
             owner.map(|o| o.to_string()),
-            gu,
-            dong,
+            area.gu,
+            area.dong,
         ])?;
         Ok(())
     }
