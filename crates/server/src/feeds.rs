@@ -150,6 +150,10 @@ impl FeedIngester {
         let http = reqwest::Client::builder()
             .connect_timeout(settings.request_timeout)
             .timeout(settings.request_timeout)
+            // A fresh connection per request: refreshes are a minute apart, and a kept-alive
+            // connection the feed's server has meanwhile closed fails the next refresh with
+            // "connection closed before message completed" instead of working.
+            .pool_max_idle_per_host(0)
             .user_agent(concat!("sharehub-server/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Config {
