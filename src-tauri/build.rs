@@ -19,6 +19,7 @@ fn main() {
         "sync_status_get",
         "sync_attention_list",
         "sync_attention_retry",
+        "sync_attention_edit",
         "sync_attention_discard",
     ];
     tauri_build::try_build(

@@ -52,6 +52,7 @@ pub fn run() {
             commands::sync::sync_status_get,
             commands::sync::sync_attention_list,
             commands::sync::sync_attention_retry,
+            commands::sync::sync_attention_edit,
             commands::sync::sync_attention_discard,
         ])
         .run(tauri::generate_context!());

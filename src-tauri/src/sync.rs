@@ -14,10 +14,11 @@ use std::time::Duration;
 
 use chrono::Utc;
 use sharehub_core::ipc::{
-    AttentionItem, ChangeAction, Connection, IpcError, SyncProgress, SyncStatus, SYNC_STATUS_EVENT,
+    AttentionEditArgs, AttentionItem, ChangeAction, Connection, IpcError, SyncProgress, SyncStatus,
+    SYNC_STATUS_EVENT,
 };
 use sharehub_core::wire::{LoginRequest, RegisterRequest, SignedIn};
-use sharehub_core::{Resource, ResourceId};
+use sharehub_core::{LocalizedText, Resource, ResourceId};
 use sharehub_local::sync::{OutboxEntryId, ResourceChange, SessionToken, SyncConfig, SyncEvent};
 use sharehub_local::{SyncEngine, SyncStore};
 use tauri::{AppHandle, Emitter};
@@ -326,21 +327,24 @@ impl SyncHub {
             .with_db(|db| {
                 let mut items = Vec::new();
                 for entry in db.needs_attention()? {
-                    let (action, resource, name) = match &entry.change {
+                    let (action, resource, name, description) = match &entry.change {
                         ResourceChange::Create { resource } => (
                             ChangeAction::Create,
                             resource.id,
                             Some(resource.name.clone()),
+                            Some(resource.description.clone()),
                         ),
                         ResourceChange::Update { resource } => (
                             ChangeAction::Update,
                             resource.id,
                             Some(resource.name.clone()),
+                            Some(resource.description.clone()),
                         ),
                         ResourceChange::Retire { id } => (
                             ChangeAction::Retire,
                             *id,
                             db.store().get_resource(*id).ok().map(|r| r.name),
+                            None,
                         ),
                     };
                     items.push(AttentionItem {
@@ -348,6 +352,7 @@ impl SyncHub {
                         action,
                         resource,
                         name,
+                        description,
                         reason: entry.reason,
                         made_at: entry.made_at,
                     });
@@ -373,6 +378,38 @@ impl SyncHub {
     pub async fn retry(&self, entry: uuid::Uuid) -> Result<SyncStatus, IpcError> {
         self.local_change(move |db| db.retry(OutboxEntryId(entry)))
             .await
+    }
+
+    /// Sends a refused change again with a new name and description (what the person typed
+    /// goes into both languages, as when sharing).
+    pub async fn edit(&self, args: AttentionEditArgs) -> Result<SyncStatus, IpcError> {
+        args.check()?;
+        self.local_change(move |db| {
+            let entry = OutboxEntryId(args.entry);
+            let found = db.needs_attention()?.into_iter().find(|e| e.entry == entry);
+            let mut resource = match found.map(|e| e.change) {
+                Some(ResourceChange::Create { resource } | ResourceChange::Update { resource }) => {
+                    resource
+                }
+                Some(ResourceChange::Retire { .. }) => {
+                    return Err(sharehub_local::Error::Invalid {
+                        field: "entry".into(),
+                        problem: "retiring has nothing to edit: retry or discard it".into(),
+                    })
+                }
+                None => {
+                    return Err(sharehub_local::Error::Invalid {
+                        field: "entry".into(),
+                        problem: "this change no longer needs attention".into(),
+                    })
+                }
+            };
+            resource.name = LocalizedText::new(args.name.trim(), args.name.trim());
+            resource.description =
+                LocalizedText::new(args.description.trim(), args.description.trim());
+            db.edit_and_retry(entry, resource)
+        })
+        .await
     }
 
     pub async fn discard(&self, entry: uuid::Uuid) -> Result<SyncStatus, IpcError> {

@@ -1,8 +1,8 @@
 //! End-to-end sync (issue 4): the real app against the real `sharehub-server` binary with
 //! the demo data, on a free loopback port. Sign in through the UI, see the synced list, lose
 //! the server, change something while offline, get the server back and see the change
-//! confirmed there; a new device that cannot reach the server; needs-attention and
-//! sign-out.
+//! confirmed there; a new device that cannot reach the server; needs-attention (retry,
+//! edit, discard) and sign-out.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -385,11 +385,30 @@ async fn sign_in_attempt_fails_offline(app: &App) -> Result<()> {
     Ok(())
 }
 
+/// How many answers the server has kept for mutations (one per idempotency key), read from
+/// its SQLite file: a retry is a new key, so it adds one.
+fn server_answers(server: &Server) -> Result<i64> {
+    let db = rusqlite::Connection::open_with_flags(
+        &server.db,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )?;
+    Ok(db.query_row("SELECT count(*) FROM mutation_receipt", [], |r| r.get(0))?)
+}
+
+/// Replaces the text of the input or textarea at `css` (select all, then type).
+async fn retype(app: &App, css: &str, text: &str) -> Result<()> {
+    let field = app.wait_for(css).await?;
+    field.clear().await?;
+    field.send_keys(text).await?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn refused_change_needs_attention_and_sign_out_removes_the_data() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start_new(dir.path()).await.unwrap();
     let url = server.url();
+    let server_ref = &server;
     run_app_test(
         "refused_change_needs_attention_and_sign_out_removes_the_data",
         // The demo convenience of `make run`: signed in as the demo resident at start.
@@ -405,9 +424,77 @@ async fn refused_change_needs_attention_and_sign_out_removes_the_data() {
                 .text()
                 .await?;
             ensure!(reason.contains("plain text"), "{reason:?}");
+            let sent = server_answers(server_ref)?;
+
+            // Retry: sent again (a new idempotency key), refused again for the same reason.
+            click(app, "[data-test=attention-retry]").await?;
+            until_long("the retry is answered", UI_TIMEOUT, || async {
+                let again = text_of(app, "[data-test=attention-reason]").await?;
+                let pending = attr_of(app, "[data-test=sync-pending]", "data-count").await?;
+                let flagged = text_of(app, "[data-test=sync-attention]").await?;
+                Ok((server_answers(server_ref)? == sent + 1
+                    && pending.as_deref() == Some("0")
+                    && flagged.is_some()
+                    && again.is_some_and(|r| r.contains("plain text")))
+                .then_some(()))
+            })
+            .await?;
+
+            // Edit: the form holds what was sent; fixing the name gets it accepted.
+            click(app, "[data-test=attention-edit]").await?;
+            let shown = app
+                .js("return document.querySelector('[data-test=attention-edit-name]').value")
+                .await?;
+            ensure!(
+                shown.as_str() == Some("<b>Loud drill</b>"),
+                "the edit form shows {shown:?}"
+            );
+            retype(app, "[data-test=attention-edit-name]", "   ").await?;
+            click(app, "[data-test=attention-edit-send]").await?;
+            let error = app
+                .wait_for("[data-test=attention-edit-error]")
+                .await?
+                .text()
+                .await?;
+            ensure!(
+                error.contains("Name: must not be empty"),
+                "a blank name is refused, naming the field: {error:?}"
+            );
+            retype(app, "[data-test=attention-edit-name]", "Loud drill").await?;
+            click(app, "[data-test=attention-edit-send]").await?;
+            app.wait_for("[data-test=nothing-needs-attention]").await?;
+            until_long("the edited change is confirmed", UI_TIMEOUT * 2, || async {
+                let count = attr_of(app, "[data-test=sync-pending]", "data-count").await?;
+                Ok((count.as_deref() == Some("0")).then_some(()))
+            })
+            .await?;
+            let id = listed_id(app, "Loud drill").await?;
+            let (status, body) = http_get(server_ref.port, &format!("/v1/resources/{id}")).await?;
+            ensure!(status == 200, "GET /v1/resources/{id}: {status} {body}");
+            ensure!(
+                body.contains("\"Loud drill\""),
+                "the server has the edited name: {body}"
+            );
+
+            // Discard: the refused change is dropped and the device shows the server's view.
+            share(app, "<i>Noisy saw</i>").await?;
+            click(app, "[data-test=sync-attention]").await?;
+            app.wait_for("[data-test=attention-reason]").await?;
             click(app, "[data-test=attention-discard]").await?;
             app.wait_for("[data-test=nothing-needs-attention]").await?;
+            app.navigate("/").await?;
+            synced_list_has(app, "Loud drill").await?;
+            let names = app
+                .js(&format!(
+                    "return [...document.querySelectorAll('{ROW}')].map(r => r.innerText).join('\\n')"
+                ))
+                .await?;
+            ensure!(
+                !names.as_str().unwrap_or_default().contains("Noisy saw"),
+                "a discarded new resource is gone from the list"
+            );
 
+            click(app, "[data-test=account-link]").await?;
             click(app, "[data-test=sign-out-button]").await?;
             app.wait_for("[data-test=sign-in-form]").await?;
             app.wait_for("[data-test=first-sync-empty]").await?;
@@ -423,6 +510,19 @@ async fn refused_change_needs_attention_and_sign_out_removes_the_data() {
     )
     .await;
     server.stop().await.unwrap();
+}
+
+/// Waits until the list shows a row containing `name`.
+async fn synced_list_has(app: &App, name: &str) -> Result<()> {
+    until_long("the list shows the resource", UI_TIMEOUT, || async {
+        let found = app
+            .js(&format!(
+                "return [...document.querySelectorAll('{ROW}')].some(r => r.innerText.includes('{name}'))"
+            ))
+            .await?;
+        Ok((found.as_bool() == Some(true)).then_some(()))
+    })
+    .await
 }
 
 #[tokio::test]

@@ -98,6 +98,9 @@ catalog! {
     NothingNeedsAttention => "확인할 변경이 없어요.", "No changes need your attention.";
     RetryButton => "다시 보내기", "Retry";
     DiscardButton => "버리기", "Discard";
+    EditButton => "고치기", "Edit";
+    EditAndSendButton => "고쳐서 다시 보내기", "Save and send again";
+    CancelButton => "취소", "Cancel";
     ServerSaid => "서버 답변", "The server said";
     EmptyNoDataTitle => "이 기기에는 아직 공유 자원 정보가 없어요", "There is no shared-resource data on this device yet";
     EmptyNoDataOffline => "셰어 허브 서버에 연결할 수 없어요. 인터넷 연결을 확인해 주세요. 연결되면 자동으로 받아 와요.", "The Share Hub server cannot be reached. Check your internet connection: the data downloads by itself once you are connected.";
@@ -106,6 +109,7 @@ catalog! {
     ShareHeading => "내 물건 함께 쓰기", "Share something of yours";
     ShareNameLabel => "이름", "Name";
     ShareDescriptionLabel => "소개", "Description";
+    NeighborhoodField => "동네", "Neighborhood";
     ShareNeighborhoodLabel => "동네 (예: 망원1동)", "Neighborhood (e.g. Mangwon 1-dong)";
     ShareButton => "등록하기", "Share it";
     Shared => "등록했어요. 서버에 보내는 중이에요.", "Shared. It is on its way to the server.";
@@ -308,6 +312,19 @@ pub fn as_of(language: Language, minutes: i64) -> String {
 }
 
 /// What to tell the person about an error, in plain words. Details stay in the logs.
+/// The words on the form for a field the shell names in an `Invalid` error.
+fn field_label(field: &str) -> Option<Msg> {
+    Some(match field {
+        "name" => Msg::ShareNameLabel,
+        "description" => Msg::ShareDescriptionLabel,
+        "neighborhood" => Msg::NeighborhoodField,
+        "email" => Msg::EmailLabel,
+        "login" => Msg::LoginLabel,
+        "password" => Msg::PasswordLabel,
+        _ => return None,
+    })
+}
+
 pub fn error_message(language: Language, error: &IpcError) -> String {
     match (language, error) {
         (Language::Ko, IpcError::NotFound { .. }) => {
@@ -316,12 +333,20 @@ pub fn error_message(language: Language, error: &IpcError) -> String {
         (Language::En, IpcError::NotFound { .. }) => {
             "We could not find that. It may have been removed.".into()
         }
-        (Language::Ko, IpcError::Invalid { problem, .. }) => {
-            format!("입력한 내용을 확인해 주세요. ({problem})")
-        }
-        (Language::En, IpcError::Invalid { problem, .. }) => {
-            format!("Please check what you entered. ({problem})")
-        }
+        (Language::Ko, IpcError::Invalid { field, problem }) => match field_label(field) {
+            Some(label) => format!(
+                "입력한 내용을 확인해 주세요. ({}: {problem})",
+                label.text(language)
+            ),
+            None => format!("입력한 내용을 확인해 주세요. ({problem})"),
+        },
+        (Language::En, IpcError::Invalid { field, problem }) => match field_label(field) {
+            Some(label) => format!(
+                "Please check what you entered. ({}: {problem})",
+                label.text(language)
+            ),
+            None => format!("Please check what you entered. ({problem})"),
+        },
         (Language::Ko, IpcError::Conflict { .. }) => {
             "다른 변경과 겹쳐서 저장하지 못했어요. 다시 시도해 주세요.".into()
         }
@@ -415,6 +440,30 @@ mod tests {
         assert_eq!(age(Language::Ko, 0), "방금");
         assert_eq!(age(Language::En, 3), "3 min ago");
         assert_eq!(age(Language::Ko, 125), "2시간 전");
+    }
+
+    #[test]
+    fn an_invalid_field_is_named_in_the_form_words() {
+        let empty_name = IpcError::Invalid {
+            field: "name".into(),
+            problem: "must not be empty".into(),
+        };
+        assert_eq!(
+            error_message(Language::En, &empty_name),
+            "Please check what you entered. (Name: must not be empty)"
+        );
+        assert_eq!(
+            error_message(Language::Ko, &empty_name),
+            "입력한 내용을 확인해 주세요. (이름: must not be empty)"
+        );
+        let unknown = IpcError::Invalid {
+            field: "request".into(),
+            problem: "bad".into(),
+        };
+        assert_eq!(
+            error_message(Language::En, &unknown),
+            "Please check what you entered. (bad)"
+        );
     }
 
     #[test]

@@ -1,4 +1,6 @@
-use sharehub_core::ipc::{AttentionEntryArgs, AttentionItem, IpcError, NoArgs, SyncStatus};
+use sharehub_core::ipc::{
+    AttentionEditArgs, AttentionEntryArgs, AttentionItem, IpcError, NoArgs, SyncStatus,
+};
 use tauri::State;
 
 use crate::sync::SyncSlot;
@@ -27,6 +29,14 @@ pub async fn sync_attention_retry(
     args: AttentionEntryArgs,
 ) -> Result<SyncStatus, IpcError> {
     sync.hub()?.retry(args.entry).await
+}
+
+#[tauri::command]
+pub async fn sync_attention_edit(
+    sync: State<'_, SyncSlot>,
+    args: AttentionEditArgs,
+) -> Result<SyncStatus, IpcError> {
+    sync.hub()?.edit(args).await
 }
 
 #[tauri::command]

@@ -1,12 +1,13 @@
 //! The account page: sign in or register against the configured server, sign out, the
-//! changes that need attention (retry / discard), and sharing something new.
+//! changes that need attention (retry / edit / discard), and sharing something new.
 
 use leptos::prelude::*;
 use sharehub_core::i18n::{self, error_message, Msg};
 use sharehub_core::ipc::{
-    AccountRegister, AccountSignIn, AccountSignOut, AttentionEntryArgs, AttentionItem, IpcError,
-    NoArgs, RegisterArgs, ResourceCreate, ResourceCreateArgs, SignInArgs, SyncAttentionDiscard,
-    SyncAttentionList, SyncAttentionRetry, SyncStatus,
+    AccountRegister, AccountSignIn, AccountSignOut, AttentionEditArgs, AttentionEntryArgs,
+    AttentionItem, ChangeAction, IpcError, NoArgs, RegisterArgs, ResourceCreate,
+    ResourceCreateArgs, SignInArgs, SyncAttentionDiscard, SyncAttentionEdit, SyncAttentionList,
+    SyncAttentionRetry, SyncStatus, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS,
 };
 use sharehub_core::ResourceKind;
 
@@ -190,17 +191,33 @@ fn NeedsAttention() -> impl IntoView {
         let args = AttentionEntryArgs { entry: item.entry };
         let again = args.clone();
         let name = item.name.clone();
+        let editable = item.action != ChangeAction::Retire;
+        let editing = RwSignal::new(false);
+        let resource = item.resource;
+        let reason = item.reason.clone();
+        let action = item.action;
         view! {
-            <li class="attention-item" data-test="attention-item" data-resource=item.resource.to_string()>
+            <li class="attention-item" data-test="attention-item" data-resource=resource.to_string()>
                 <strong>
-                    {move || i18n::change_action(lang.get(), item.action)}": "
-                    {move || name.as_ref().map(|n| n.get(lang.get()).to_owned()).unwrap_or_else(|| item.resource.to_string())}
+                    {move || i18n::change_action(lang.get(), action)}": "
+                    {move || name.as_ref().map(|n| n.get(lang.get()).to_owned()).unwrap_or_else(|| resource.to_string())}
                 </strong>
-                <p data-test="attention-reason">{move || lang.t(Msg::ServerSaid)}": "{item.reason.clone()}</p>
-                <div class="attention-actions">
-                    <button data-test="attention-retry" on:click=move |_| act(again.clone(), true)>{move || lang.t(Msg::RetryButton)}</button>
-                    <button class="secondary" data-test="attention-discard" on:click=move |_| act(args.clone(), false)>{move || lang.t(Msg::DiscardButton)}</button>
-                </div>
+                <p data-test="attention-reason">{move || lang.t(Msg::ServerSaid)}": "{reason}</p>
+                <Show when=move || editing.get() fallback=move || {
+                    let again = again.clone();
+                    let args = args.clone();
+                    view! {
+                        <div class="attention-actions">
+                            <button data-test="attention-retry" on:click=move |_| act(again.clone(), true)>{move || lang.t(Msg::RetryButton)}</button>
+                            {editable.then(|| view! {
+                                <button class="secondary" data-test="attention-edit" on:click=move |_| editing.set(true)>{move || lang.t(Msg::EditButton)}</button>
+                            })}
+                            <button class="secondary" data-test="attention-discard" on:click=move |_| act(args.clone(), false)>{move || lang.t(Msg::DiscardButton)}</button>
+                        </div>
+                    }
+                }>
+                    <AttentionEditForm item=item.clone() editing />
+                </Show>
             </li>
         }
     };
@@ -224,6 +241,71 @@ fn NeedsAttention() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Editing a refused change: the name and description, prefilled with what was sent.
+#[component]
+fn AttentionEditForm(item: AttentionItem, editing: RwSignal<bool>) -> impl IntoView {
+    let lang = use_lang();
+    let status = use_sync();
+    let shown = lang.get_untracked();
+    let name = RwSignal::new(
+        item.name
+            .as_ref()
+            .map(|n| n.get(shown).to_owned())
+            .unwrap_or_default(),
+    );
+    let description = RwSignal::new(
+        item.description
+            .as_ref()
+            .map(|d| d.get(shown).to_owned())
+            .unwrap_or_default(),
+    );
+    let busy = RwSignal::new(false);
+    let failure = RwSignal::new(None::<IpcError>);
+    let entry = item.entry;
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        let args = AttentionEditArgs {
+            entry,
+            name: name.get_untracked(),
+            description: description.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            let answer = call::<SyncAttentionEdit>(&args).await;
+            busy.set(false);
+            match answer {
+                Ok(next) => {
+                    failure.set(None);
+                    editing.set(false);
+                    status.update(|s| s.accept(next));
+                }
+                Err(error) => failure.set(Some(error)),
+            }
+        });
+    };
+    view! {
+        <form class="account-form attention-edit" data-test="attention-edit-form" on:submit=send>
+            <label>
+                <span>{move || lang.t(Msg::ShareNameLabel)}</span>
+                <input type="text" data-test="attention-edit-name" required maxlength=MAX_NAME_CHARS
+                    prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
+            </label>
+            <label>
+                <span>{move || lang.t(Msg::ShareDescriptionLabel)}</span>
+                <textarea data-test="attention-edit-description" required maxlength=MAX_DESCRIPTION_CHARS rows="3"
+                    prop:value=description on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+            </label>
+            {move || failure.get().map(|error| view! {
+                <p class="form-error" role="alert" data-test="attention-edit-error">{error_message(lang.get(), &error)}</p>
+            })}
+            <div class="attention-actions">
+                <button type="submit" data-test="attention-edit-send" disabled=busy>{move || lang.t(Msg::EditAndSendButton)}</button>
+                <button type="button" class="secondary" data-test="attention-edit-cancel" on:click=move |_| editing.set(false)>{move || lang.t(Msg::CancelButton)}</button>
+            </div>
+        </form>
     }
 }
 

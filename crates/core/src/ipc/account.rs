@@ -153,6 +153,8 @@ pub struct AttentionItem {
     pub resource: ResourceId,
     /// The resource's name, when the device knows it.
     pub name: Option<LocalizedText>,
+    /// The description as the change has it (for editing); `None` for retiring.
+    pub description: Option<LocalizedText>,
     /// Why, in the server's words.
     pub reason: String,
     pub made_at: DateTime<Utc>,
@@ -186,6 +188,30 @@ impl Command for SyncAttentionDiscard {
     type Output = SyncStatus;
 }
 
+/// A refused or bumped change, edited by the person and sent again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttentionEditArgs {
+    pub entry: Uuid,
+    pub name: String,
+    pub description: String,
+}
+
+impl AttentionEditArgs {
+    pub fn check(&self) -> Result<(), IpcError> {
+        check_typed("name", &self.name, MAX_NAME_CHARS)?;
+        check_typed("description", &self.description, MAX_DESCRIPTION_CHARS)
+    }
+}
+
+/// Sends a refused change again with the person's edits (only creating and updating have
+/// something to edit).
+pub struct SyncAttentionEdit;
+impl Command for SyncAttentionEdit {
+    const NAME: &'static str = "sync_attention_edit";
+    type Args = AttentionEditArgs;
+    type Output = SyncStatus;
+}
+
 /// Longest name and description a person can type when sharing something.
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
@@ -209,18 +235,7 @@ impl ResourceCreateArgs {
             ("neighborhood", &self.neighborhood, MAX_NAME_CHARS),
         ];
         for (field, value, max) in fields {
-            if value.trim().is_empty() {
-                return Err(IpcError::Invalid {
-                    field: field.into(),
-                    problem: "must not be empty".into(),
-                });
-            }
-            if value.chars().count() > max {
-                return Err(IpcError::Invalid {
-                    field: field.into(),
-                    problem: format!("must be at most {max} characters"),
-                });
-            }
+            check_typed(field, value, max)?;
         }
         if self.kind == ResourceKind::BikeStation {
             return Err(IpcError::Invalid {
@@ -230,6 +245,23 @@ impl ResourceCreateArgs {
         }
         Ok(())
     }
+}
+
+/// A text the person typed: not blank and at most `max` characters.
+fn check_typed(field: &str, value: &str, max: usize) -> Result<(), IpcError> {
+    if value.trim().is_empty() {
+        return Err(IpcError::Invalid {
+            field: field.into(),
+            problem: "must not be empty".into(),
+        });
+    }
+    if value.chars().count() > max {
+        return Err(IpcError::Invalid {
+            field: field.into(),
+            problem: format!("must be at most {max} characters"),
+        });
+    }
+    Ok(())
 }
 
 /// Records a new shared resource: shown at once, sent by sync.
@@ -243,6 +275,31 @@ impl Command for ResourceCreate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_edit_needs_a_name_and_a_description_of_sane_length() {
+        let edit = |name: &str, description: &str| AttentionEditArgs {
+            entry: Uuid::nil(),
+            name: name.into(),
+            description: description.into(),
+        };
+        assert_eq!(edit("Drill", "Lent on weekends").check(), Ok(()));
+        let field = |e: Result<(), IpcError>| match e {
+            Err(IpcError::Invalid { field, problem }) => format!("{field}: {problem}"),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(field(edit("  ", "x").check()), "name: must not be empty");
+        assert_eq!(
+            field(edit("Drill", "").check()),
+            "description: must not be empty"
+        );
+        assert_eq!(
+            field(edit(&"가".repeat(MAX_NAME_CHARS + 1), "x").check()),
+            "name: must be at most 100 characters"
+        );
+        // Characters, not bytes: a Korean name of the maximum length is fine.
+        assert_eq!(edit(&"가".repeat(MAX_NAME_CHARS), "x").check(), Ok(()));
+    }
 
     #[test]
     fn status_round_trips_with_rfc3339_instants() {
