@@ -212,7 +212,7 @@ impl FeedIngester {
             unchanged: result.unchanged,
             rejected: converted.rejected.len(),
             left_out_by_parser: snapshot.report.skipped.len()
-                + snapshot.report.dropped_without_coordinates,
+                + snapshot.report.dropped_without_coordinates.len(),
             ttl_seconds: snapshot.ttl_seconds,
             fetched_at: result.fetched_at,
         })
@@ -327,7 +327,7 @@ fn log_parse_report(feed: &StationFeed, report: &IngestReport) {
         feed = %feed.label(),
         skipped = report.skipped.len(),
         ignored_fields = report.ignored_fields.len(),
-        dropped_without_coordinates = report.dropped_without_coordinates,
+        dropped_without_coordinates = report.dropped_without_coordinates.len(),
         stations_without_status = report.stations_without_status,
         first_skipped = ?first_reasons(report.skipped.iter()),
         first_ignored_fields = ?first_reasons(report.ignored_fields.iter()),
