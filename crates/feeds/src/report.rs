@@ -145,9 +145,10 @@ pub struct IngestReport {
     pub skipped: Vec<Skipped>,
     /// Fields set to unknown on stations that were kept.
     pub ignored_fields: Vec<IgnoredField>,
-    /// Stations without coordinates (empty, or `0`): common in Seoul data, so counted
-    /// rather than listed.
-    pub dropped_without_coordinates: usize,
+    /// The ids of stations left out because they have no coordinates (empty, or `0`):
+    /// common in Seoul data, so logged as a count rather than one reason each. They are
+    /// still in the feed (a consumer must not take them for removed stations).
+    pub dropped_without_coordinates: Vec<String>,
     /// GBFS stations in `station_information` with no `station_status` entry: kept, with
     /// unknown availability.
     pub stations_without_status: usize,
@@ -157,7 +158,7 @@ impl IngestReport {
     pub fn is_clean(&self) -> bool {
         self.skipped.is_empty()
             && self.ignored_fields.is_empty()
-            && self.dropped_without_coordinates == 0
+            && self.dropped_without_coordinates.is_empty()
             && self.stations_without_status == 0
     }
 
@@ -165,8 +166,23 @@ impl IngestReport {
     pub fn absorb(&mut self, other: IngestReport) {
         self.skipped.extend(other.skipped);
         self.ignored_fields.extend(other.ignored_fields);
-        self.dropped_without_coordinates += other.dropped_without_coordinates;
+        self.dropped_without_coordinates
+            .extend(other.dropped_without_coordinates);
         self.stations_without_status += other.stations_without_status;
+    }
+
+    /// Every station id the feed mentions but left out of the snapshot: stations without
+    /// coordinates and skipped entries that had a usable id. With the snapshot's stations
+    /// these are all the stations the feed still lists.
+    pub fn left_out_station_ids(&self) -> impl Iterator<Item = &str> {
+        self.dropped_without_coordinates
+            .iter()
+            .map(String::as_str)
+            .chain(
+                self.skipped
+                    .iter()
+                    .filter_map(|skipped| skipped.station_id.as_deref()),
+            )
     }
 
     /// The skipped entry for a station id, if any (for tests and admin views).

@@ -189,7 +189,7 @@ fn broken_feed_keeps_good_stations_and_reports_the_rest() {
     );
     assert!(matches!(reason("ST-10"), SkipReason::InvalidField { field, .. } if field == "lat"));
     assert_eq!(reason("ST-404"), &SkipReason::StatusWithoutInformation);
-    assert_eq!(report.dropped_without_coordinates, 1, "ST-8 at (0, 0)");
+    assert_eq!(report.dropped_without_coordinates, ["ST-8"], "at (0, 0)");
     assert_eq!(report.stations_without_status, 1, "1234");
 
     let skipped: Vec<String> = report.skipped.iter().map(ToString::to_string).collect();

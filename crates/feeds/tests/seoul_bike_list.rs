@@ -131,8 +131,13 @@ fn broken_rows_are_dropped_counted_and_reported() {
         .map(|station| station.station_id.as_str())
         .collect();
     assert_eq!(ids, ["ST-4", "ST-903", "ST-905"]);
-    // Empty, "0" and "0.00000000" coordinates: counted, not listed.
-    assert_eq!(page.report.dropped_without_coordinates, 3);
+    // Empty, "0" and "0.00000000" coordinates: left out, their ids kept (still listed).
+    assert_eq!(
+        page.report.dropped_without_coordinates,
+        ["ST-900", "ST-901", "ST-902"]
+    );
+    let left_out: Vec<&str> = page.report.left_out_station_ids().collect();
+    assert_eq!(left_out, ["ST-900", "ST-901", "ST-902", "ST-904"]);
     let reasons: Vec<String> = page
         .report
         .skipped

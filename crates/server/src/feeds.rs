@@ -11,6 +11,10 @@
 //!   ([`station_resource_id`]), so it is the same on every refresh and every server;
 //! - a resource is written (and synced) only when its record changes; the counts go to
 //!   `station_status` on every refresh, outside the change log;
+//! - a station the feed no longer lists is retired (a tombstone in sync, its counts
+//!   removed) in the same transaction; one that comes back gets its old id and is live
+//!   again. A feed that lists no stations, or suspiciously fewer than are stored for it,
+//!   retires nothing and says so in a `WARN` ([`retire`]);
 //! - a feed that fails (unreachable, HTTP error, not JSON, wrong shape, API error) changes
 //!   nothing: the last good stations and counts stay, and the error is logged with the
 //!   feed and the reason.
@@ -20,14 +24,17 @@
 //! feed write is a system write, checked only for a valid record ([`stations`]).
 
 mod fetch;
+pub mod retire;
 pub mod stations;
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use sharehub_core::wire::{AccountId, Role};
 use sharehub_feeds::IngestReport;
 use uuid::Uuid;
 
+pub use retire::RetireHold;
 pub use stations::station_resource_id;
 
 use crate::error::{Error, Result};
@@ -101,6 +108,11 @@ pub struct FeedSettings {
     pub request_timeout: Duration,
     /// Largest accepted response body.
     pub max_body_bytes: usize,
+    /// The shrink guard of station retirement, in percent (0–100): a refresh that lists
+    /// fewer stations than this share of those stored for its feed retires nothing (a
+    /// feed that lists no station never retires anything). 0 turns the shrink guard off.
+    /// Default 50 ([`retire::DEFAULT_MIN_LISTED_PERCENT`]).
+    pub retire_min_listed_percent: u8,
 }
 
 impl Default for FeedSettings {
@@ -109,6 +121,7 @@ impl Default for FeedSettings {
             interval: Duration::from_secs(60),
             request_timeout: Duration::from_secs(20),
             max_body_bytes: 32 * 1024 * 1024,
+            retire_min_listed_percent: retire::DEFAULT_MIN_LISTED_PERCENT,
         }
     }
 }
@@ -125,6 +138,11 @@ pub struct RefreshSummary {
     pub rejected: usize,
     /// Entries the parser left out (skipped stations, rows without coordinates).
     pub left_out_by_parser: usize,
+    /// Stations stored for this feed that it no longer lists, retired by this refresh.
+    pub retired: usize,
+    /// Why this refresh retired nothing: the feed lists no stations, or too few
+    /// ([`FeedSettings::retire_min_listed_percent`]). Logged as a `WARN`.
+    pub retire_hold: Option<RetireHold>,
     /// The feed's `ttl`, if it gave one.
     pub ttl_seconds: Option<u32>,
     pub fetched_at: chrono::DateTime<chrono::Utc>,
@@ -194,6 +212,14 @@ impl FeedIngester {
             );
         }
         let stations = converted.records.len();
+        // Everything the feed mentions counts as still there, even what cannot be stored.
+        let listed_station_ids: HashSet<String> = snapshot
+            .stations
+            .iter()
+            .map(|station| station.station_id.as_str())
+            .chain(snapshot.report.left_out_station_ids())
+            .map(str::to_owned)
+            .collect();
         let result = self
             .state
             .storage
@@ -203,8 +229,17 @@ impl FeedIngester {
                 stations: converted.records,
                 feed_last_updated: snapshot.last_updated,
                 fetched_at,
+                listed_station_ids,
+                retire_min_listed_percent: self.settings.retire_min_listed_percent,
             })
             .await?;
+        if let Some(hold) = &result.retire_hold {
+            tracing::warn!(
+                feed = %self.feed.label(),
+                reason = %hold,
+                "stations missing from the feed were not retired: the feed looks broken or cut short",
+            );
+        }
         Ok(RefreshSummary {
             stations,
             created: result.created,
@@ -212,7 +247,9 @@ impl FeedIngester {
             unchanged: result.unchanged,
             rejected: converted.rejected.len(),
             left_out_by_parser: snapshot.report.skipped.len()
-                + snapshot.report.dropped_without_coordinates,
+                + snapshot.report.dropped_without_coordinates.len(),
+            retired: result.retired,
+            retire_hold: result.retire_hold,
             ttl_seconds: snapshot.ttl_seconds,
             fetched_at: result.fetched_at,
         })
@@ -244,6 +281,7 @@ impl FeedIngester {
                     stations = summary.stations,
                     created = summary.created,
                     updated = summary.updated,
+                    retired = summary.retired,
                     rejected = summary.rejected,
                     left_out_by_parser = summary.left_out_by_parser,
                     "feed refreshed"
@@ -327,7 +365,7 @@ fn log_parse_report(feed: &StationFeed, report: &IngestReport) {
         feed = %feed.label(),
         skipped = report.skipped.len(),
         ignored_fields = report.ignored_fields.len(),
-        dropped_without_coordinates = report.dropped_without_coordinates,
+        dropped_without_coordinates = report.dropped_without_coordinates.len(),
         stations_without_status = report.stations_without_status,
         first_skipped = ?first_reasons(report.skipped.iter()),
         first_ignored_fields = ?first_reasons(report.ignored_fields.iter()),

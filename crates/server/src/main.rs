@@ -94,6 +94,13 @@ struct Args {
     #[arg(long, env = "SHAREHUB_FEED_TIMEOUT", default_value_t = 20,
           value_parser = clap::value_parser!(u64).range(1..=600))]
     feed_timeout: u64,
+    /// Retire stations missing from a feed only when it still lists at least this
+    /// percentage of the stations stored for it (0 turns this guard off; a feed that
+    /// lists no station never retires any).
+    #[arg(long, env = "SHAREHUB_FEED_RETIRE_MIN_PERCENT",
+          default_value_t = feeds::retire::DEFAULT_MIN_LISTED_PERCENT,
+          value_parser = clap::value_parser!(u8).range(0..=100))]
+    feed_retire_min_percent: u8,
 }
 
 impl Args {
@@ -191,6 +198,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let settings = FeedSettings {
         interval: Duration::from_secs(args.feed_interval),
         request_timeout: Duration::from_secs(args.feed_timeout),
+        retire_min_listed_percent: args.feed_retire_min_percent,
         ..FeedSettings::default()
     };
     let feed_tasks = feeds::spawn_all(&state, args.station_feeds(), &settings)

@@ -9,12 +9,14 @@
 //!
 //! Public-bike stations (see [`crate::feeds`]) are ordinary resources written by
 //! [`Storage::ingest_stations`], which appends to the change log only for stations whose
-//! record changed; their live counts go to a table of their own (`station_status`) that is
-//! rewritten on every refresh and never touches the change log.
+//! record changed, and a tombstone for each station its feed no longer lists; their live
+//! counts go to a table of their own (`station_status`, which also records which feed
+//! owns each station) that is rewritten on every refresh and never touches the change log.
 //!
 //! After a transaction that appended to the change log commits, the backend publishes the
 //! newest `seq` on a [`ChangeNotifier`] (`GET /v1/sync/events` listens to it).
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -23,6 +25,7 @@ use sharehub_core::wire::{AccountId, MutationOutcome, Role, SessionId, StationLi
 use sharehub_core::{Resource, ResourceId, ResourceKind};
 
 use crate::error::Result;
+use crate::feeds::retire::{retirement, RetireHold, Retirement};
 use crate::rules::{Actor, Refusal, ResourceCommand, StoredResource};
 
 pub mod postgres;
@@ -169,6 +172,13 @@ pub struct StationBatch {
     /// When the refresh read the feed. The stored value is made strictly newer than every
     /// `fetched_at` already stored, so `since_fetched` cursors never skip a refresh.
     pub fetched_at: DateTime<Utc>,
+    /// Every publisher station id the feed lists, including those not in `stations`
+    /// (no coordinates, skipped, not a valid resource): stations stored for this feed
+    /// that are not here are retired (see [`crate::feeds::retire`]).
+    pub listed_station_ids: HashSet<String>,
+    /// The shrink guard: retire nothing when the feed lists fewer than this percentage of
+    /// the stations stored for it.
+    pub retire_min_listed_percent: u8,
 }
 
 /// What [`Storage::ingest_stations`] did.
@@ -180,6 +190,11 @@ pub struct StationBatchResult {
     pub updated: usize,
     /// Stations whose record is as stored: only their counts were rewritten.
     pub unchanged: usize,
+    /// Stations stored for this feed that it no longer lists: retired (one tombstone each)
+    /// and their counts removed.
+    pub retired: usize,
+    /// Why nothing was retired although the feed may have dropped stations (the guard).
+    pub retire_hold: Option<RetireHold>,
     /// The `fetched_at` stored for this refresh.
     pub fetched_at: DateTime<Utc>,
 }
@@ -191,6 +206,29 @@ pub(crate) enum StationChange {
     Create,
     Update,
     Unchanged,
+}
+
+/// The stations a refresh retires (see [`crate::feeds::retire`]), from what the backend
+/// stores for the feed: `(publisher station id, resource id)` pairs.
+pub(crate) fn stations_to_retire<'a, T>(
+    known: &'a [(String, T)],
+    batch: &StationBatch,
+) -> std::result::Result<Vec<&'a T>, RetireHold> {
+    match retirement(
+        known.iter().map(|(station_id, _)| station_id.as_str()),
+        &batch.listed_station_ids,
+        batch.retire_min_listed_percent,
+    ) {
+        Retirement::Hold(hold) => Err(hold),
+        Retirement::Retire(gone) => {
+            let gone: HashSet<String> = gone.into_iter().collect();
+            Ok(known
+                .iter()
+                .filter(|(station_id, _)| gone.contains(station_id))
+                .map(|(_, resource_id)| resource_id)
+                .collect())
+        }
+    }
 }
 
 pub(crate) fn station_change(stored: Option<(bool, &str)>, new_body: &str) -> StationChange {
@@ -297,7 +335,9 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Stores one refresh of a station feed in one write transaction: creates or updates
     /// the station resources whose record changed (one change-log entry each; unchanged
-    /// ones get none), and rewrites every station's live counts.
+    /// ones get none; a retired one is revived), rewrites every station's live counts, and
+    /// retires the feed's stored stations it no longer lists (a tombstone each, their
+    /// counts removed) unless [`crate::feeds::retire::retirement`] holds back.
     async fn ingest_stations(&self, batch: StationBatch) -> Result<StationBatchResult>;
     /// Live counts of stations refreshed after `since_fetched` (all when `None`), of live
     /// resources only, ordered by resource id; and the newest `fetched_at` stored.

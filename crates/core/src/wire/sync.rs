@@ -61,7 +61,8 @@ impl EntityKind {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TombstoneReason {
-    /// Deleted or retired by its owner or a coordinator.
+    /// Deleted or retired by its owner or a coordinator; for a public-bike station, also
+    /// gone from its feed.
     Deleted,
     /// It still exists, but this person may no longer see it.
     NoLongerVisible,

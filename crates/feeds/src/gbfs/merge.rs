@@ -66,7 +66,8 @@ pub fn merge_station_files(
         )
         .chain(
             information
-                .station_ids_without_coordinates
+                .report
+                .dropped_without_coordinates
                 .iter()
                 .map(String::as_str),
         )

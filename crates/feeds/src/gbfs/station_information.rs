@@ -36,8 +36,6 @@ pub struct StationInformationFile {
     pub header: FileHeader,
     /// Stations that could be read, in the file's order, ids unique.
     pub stations: Vec<StationInformation>,
-    /// Stations left out because they have no coordinates (counted in the report).
-    pub station_ids_without_coordinates: Vec<String>,
     pub report: IngestReport,
 }
 
@@ -49,7 +47,6 @@ pub fn parse_station_information(body: &[u8]) -> Result<StationInformationFile, 
     let entries = stations_list(DOCUMENT, data)?;
     let mut stations = Vec::with_capacity(entries.len());
     let mut seen = HashSet::with_capacity(entries.len());
-    let mut station_ids_without_coordinates = Vec::new();
     for (index, entry) in entries.iter().enumerate() {
         let skip = |station_id: Option<String>, reason| Skipped {
             document: DOCUMENT,
@@ -79,9 +76,8 @@ pub fn parse_station_information(body: &[u8]) -> Result<StationInformationFile, 
         let position = match record.position("lat", "lon") {
             Ok(Some(position)) => position,
             Ok(None) => {
-                report.dropped_without_coordinates += 1;
                 seen.insert(station_id.clone());
-                station_ids_without_coordinates.push(station_id);
+                report.dropped_without_coordinates.push(station_id);
                 continue;
             }
             Err(reason) => {
@@ -125,7 +121,6 @@ pub fn parse_station_information(body: &[u8]) -> Result<StationInformationFile, 
     Ok(StationInformationFile {
         header,
         stations,
-        station_ids_without_coordinates,
         report,
     })
 }

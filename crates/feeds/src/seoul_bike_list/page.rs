@@ -152,7 +152,7 @@ fn read_rows(rows: &[Value]) -> (Vec<StationSnapshot>, IngestReport) {
                 seen.insert(station_id);
                 stations.push(station);
             }
-            Ok(None) => report.dropped_without_coordinates += 1,
+            Ok(None) => report.dropped_without_coordinates.push(station_id),
             Err(reason) => report.skipped.push(skip(Some(station_id), reason)),
         }
     }

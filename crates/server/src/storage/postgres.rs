@@ -13,9 +13,9 @@ use tokio_postgres::{NoTls, Row};
 
 use super::{
     from_millis, from_millis_opt, millis, outcome_json, parse_outcome, parse_resource, parse_role,
-    resource_json, search_text, station_change, unparsable, BatchMutation, ChangeNotifier,
-    ChangeRow, ResourceFilter, ResourceWrite, StationBatch, StationBatchResult, StationChange,
-    Storage, StoredAccount, StoredSession, WriteResult,
+    resource_json, search_text, station_change, stations_to_retire, unparsable, BatchMutation,
+    ChangeNotifier, ChangeRow, ResourceFilter, ResourceWrite, StationBatch, StationBatchResult,
+    StationChange, Storage, StoredAccount, StoredSession, WriteResult,
 };
 use crate::error::{Error, Result};
 use crate::rules::{decide, Actor, Decision, ResourceCommand, StoredResource};
@@ -283,6 +283,25 @@ async fn insert_receipt(
     Ok(())
 }
 
+/// Retires a stored resource: a tombstone in the change log, the row kept as retired.
+/// The one retire path, for users' retires and for stations a feed no longer lists.
+async fn retire_in(tx: &impl GenericClient, current: &StoredResource) -> Result<u64> {
+    let seq = append_change(
+        tx,
+        current.resource.id.0,
+        current.owner_id,
+        is_restricted(&current.resource),
+        None,
+    )
+    .await?;
+    tx.execute(
+        "UPDATE resource SET retired = true, version = $2 WHERE id = $1",
+        &[&current.resource.id.0, &(seq as i64)],
+    )
+    .await?;
+    Ok(seq)
+}
+
 /// One resource write inside a write transaction that holds the change-log lock: the
 /// receipt check, the rules, the change, the receipt.
 async fn write_in(
@@ -303,20 +322,9 @@ async fn write_in(
         },
         Decision::Retire => {
             let current = current.ok_or_else(|| Error::internal("retire without record"))?;
-            let seq = append_change(
-                tx,
-                current.resource.id.0,
-                current.owner_id,
-                is_restricted(&current.resource),
-                None,
-            )
-            .await?;
-            tx.execute(
-                "UPDATE resource SET retired = true, version = $2 WHERE id = $1",
-                &[&current.resource.id.0, &(seq as i64)],
-            )
-            .await?;
-            WriteResult::Applied { version: seq }
+            WriteResult::Applied {
+                version: retire_in(tx, &current).await?,
+            }
         }
         Decision::Refuse(refusal) => WriteResult::Refused(refusal),
         Decision::Bump { current } => WriteResult::Bumped {
@@ -340,6 +348,16 @@ async fn ingest_in(
         .await?
         .get(0);
     let fetched_at = millis(batch.fetched_at).max(newest_fetch.map_or(i64::MIN, |ms| ms + 1));
+    // What this feed had before the refresh: `(station id, resource id)`.
+    let known: Vec<(String, uuid::Uuid)> = tx
+        .query(
+            "SELECT station_id, resource_id FROM station_status WHERE source = $1",
+            &[&batch.source],
+        )
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .collect::<Result<_>>()?;
     let ids: Vec<uuid::Uuid> = batch.stations.iter().map(|s| s.resource.id.0).collect();
     let mut stored: std::collections::HashMap<uuid::Uuid, (bool, String)> = tx
         .query(
@@ -422,10 +440,34 @@ async fn ingest_in(
         ],
     )
     .await?;
+    let (mut retired, mut retire_hold) = (0, None);
+    match stations_to_retire(&known, &batch) {
+        Err(hold) => retire_hold = Some(hold),
+        Ok(gone) => {
+            for &resource_id in &gone {
+                match resource_in(tx, ResourceId(*resource_id)).await? {
+                    // Already retired (by a coordinator): no second tombstone.
+                    Some(current) if !current.retired => {
+                        retire_in(tx, &current).await?;
+                        retired += 1;
+                    }
+                    _ => {}
+                }
+            }
+            let gone: Vec<uuid::Uuid> = gone.into_iter().copied().collect();
+            tx.execute(
+                "DELETE FROM station_status WHERE resource_id = ANY($1)",
+                &[&gone],
+            )
+            .await?;
+        }
+    }
     Ok(StationBatchResult {
         created,
         updated,
         unchanged,
+        retired,
+        retire_hold,
         fetched_at: from_millis(fetched_at)?,
     })
 }

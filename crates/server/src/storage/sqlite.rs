@@ -17,9 +17,9 @@ use uuid::Uuid;
 
 use super::{
     from_millis, from_millis_opt, millis, outcome_json, parse_outcome, parse_resource, parse_role,
-    resource_json, search_text, station_change, unparsable, BatchMutation, ChangeNotifier,
-    ChangeRow, ResourceFilter, ResourceWrite, StationBatch, StationBatchResult, StationChange,
-    Storage, StoredAccount, StoredSession, WriteResult,
+    resource_json, search_text, station_change, stations_to_retire, unparsable, BatchMutation,
+    ChangeNotifier, ChangeRow, ResourceFilter, ResourceWrite, StationBatch, StationBatchResult,
+    StationChange, Storage, StoredAccount, StoredSession, WriteResult,
 };
 use crate::error::{Error, Result};
 use crate::rules::{decide, Actor, Decision, ResourceCommand, StoredResource};
@@ -303,6 +303,22 @@ fn is_unique_violation(error: &rusqlite::Error) -> bool {
     )
 }
 
+/// Retires a stored resource: a tombstone in the change log, the row kept as retired.
+/// The one retire path, for users' retires and for stations a feed no longer lists.
+fn retire_in(tx: &rusqlite::Transaction<'_>, current: &StoredResource) -> Result<u64> {
+    let id = current.resource.id.to_string();
+    let seq = append_change(
+        tx,
+        &id,
+        current.owner_id,
+        is_restricted(&current.resource),
+        None,
+    )?;
+    tx.prepare_cached("UPDATE resource SET retired = 1, version = ?2 WHERE id = ?1")?
+        .execute(params![id, seq as i64])?;
+    Ok(seq)
+}
+
 /// One resource write inside a write transaction: the receipt check, the rules, the change,
 /// the receipt.
 fn write_in(
@@ -323,17 +339,9 @@ fn write_in(
         },
         Decision::Retire => {
             let current = current.ok_or_else(|| Error::internal("retire without record"))?;
-            let id = current.resource.id.to_string();
-            let seq = append_change(
-                tx,
-                &id,
-                current.owner_id,
-                is_restricted(&current.resource),
-                None,
-            )?;
-            tx.prepare_cached("UPDATE resource SET retired = 1, version = ?2 WHERE id = ?1")?
-                .execute(params![id, seq as i64])?;
-            WriteResult::Applied { version: seq }
+            WriteResult::Applied {
+                version: retire_in(tx, &current)?,
+            }
         }
         Decision::Refuse(refusal) => WriteResult::Refused(refusal),
         Decision::Bump { current } => WriteResult::Bumped {
@@ -353,6 +361,11 @@ fn ingest_in(tx: &rusqlite::Transaction<'_>, batch: StationBatch) -> Result<Stat
         .prepare_cached("SELECT max(fetched_at) FROM station_status")?
         .query_row([], |row| row.get(0))?;
     let fetched_at = millis(batch.fetched_at).max(newest_fetch.map_or(i64::MIN, |ms| ms + 1));
+    // What this feed had before the refresh: `(station id, resource id)`.
+    let known: Vec<(String, String)> = tx
+        .prepare_cached("SELECT station_id, resource_id FROM station_status WHERE source = ?1")?
+        .query_map([&batch.source], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     let feed_last_updated = batch.feed_last_updated.map(millis);
     let (mut created, mut updated, mut unchanged) = (0, 0, 0);
     for station in &batch.stations {
@@ -405,10 +418,31 @@ fn ingest_in(tx: &rusqlite::Transaction<'_>, batch: StationBatch) -> Result<Stat
             fetched_at,
         ])?;
     }
+    let (mut retired, mut retire_hold) = (0, None);
+    match stations_to_retire(&known, &batch) {
+        Err(hold) => retire_hold = Some(hold),
+        Ok(gone) => {
+            for resource_id in gone {
+                let id = ResourceId(parse_uuid(resource_id)?);
+                match resource_in(tx, id)? {
+                    // Already retired (by a coordinator): no second tombstone.
+                    Some(current) if !current.retired => {
+                        retire_in(tx, &current)?;
+                        retired += 1;
+                    }
+                    _ => {}
+                }
+                tx.prepare_cached("DELETE FROM station_status WHERE resource_id = ?1")?
+                    .execute([resource_id])?;
+            }
+        }
+    }
     Ok(StationBatchResult {
         created,
         updated,
         unchanged,
+        retired,
+        retire_hold,
         fetched_at: from_millis(fetched_at)?,
     })
 }

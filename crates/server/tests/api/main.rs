@@ -68,6 +68,8 @@ backend_suite!(
     stations::a_broken_feed_keeps_the_last_good_data,
     stations::seoul_bike_list_is_paged_priced_and_keeps_its_key_secret,
     stations::the_feed_task_stops_when_the_server_stops,
+    stations::a_station_gone_from_the_feed_is_retired_and_may_come_back,
+    stations::a_shrunken_or_empty_seoul_feed_retires_nothing,
     events::a_commit_by_another_user_reaches_an_open_stream,
     events::a_reconnecting_client_learns_at_once_what_it_missed,
 );

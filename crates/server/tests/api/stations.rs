@@ -3,10 +3,12 @@
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use sharehub_core::wire::{Change, ChangesPage, ResourceListPage, StationStatusList};
-use sharehub_core::{Pricing, ResourceKind};
+use sharehub_core::wire::{
+    Change, ChangesPage, ResourceListPage, StationStatusList, TombstoneReason,
+};
+use sharehub_core::{Pricing, ResourceId, ResourceKind};
 use sharehub_server::feeds::{
-    station_resource_id, FeedIngester, FeedSettings, RefreshSummary, StationFeed,
+    station_resource_id, FeedIngester, FeedSettings, RefreshSummary, RetireHold, StationFeed,
 };
 
 use crate::feed_server::{fixture, FeedServer};
@@ -266,21 +268,36 @@ pub async fn a_broken_feed_keeps_the_last_good_data(server: &TestServer) {
 
 /// A bikeList page in the real format: `count` rows with ids from `first_id`.
 fn bike_list_page(first_id: usize, count: usize) -> String {
-    let rows: Vec<Value> = (first_id..first_id + count)
+    bike_list(first_id..first_id + count, &[])
+}
+
+/// A bikeList page with a row per id (`ST-<n>`); the rows in `without_coordinates` have
+/// empty coordinates, as real Seoul rows sometimes do.
+fn bike_list(ids: impl IntoIterator<Item = usize>, without_coordinates: &[usize]) -> String {
+    let rows: Vec<Value> = ids
+        .into_iter()
         .map(|n| {
+            let (lat, lon) = if without_coordinates.contains(&n) {
+                (String::new(), String::new())
+            } else {
+                (
+                    format!("{:.8}", 37.50 + (n % 100) as f64 * 0.001),
+                    format!("{:.8}", 126.95 + (n / 100) as f64 * 0.001),
+                )
+            };
             serde_json::json!({
                 "rackTotCnt": "10",
                 "stationName": format!("{n}. 합성 대여소"),
                 "parkingBikeTotCnt": format!("{}", n % 7),
                 "shared": "70",
-                "stationLatitude": format!("{:.8}", 37.50 + (n % 100) as f64 * 0.001),
-                "stationLongitude": format!("{:.8}", 126.95 + (n / 100) as f64 * 0.001),
+                "stationLatitude": lat,
+                "stationLongitude": lon,
                 "stationId": format!("ST-{n}"),
             })
         })
         .collect();
     serde_json::json!({"rentBikeStatus": {
-        "list_total_count": count,
+        "list_total_count": rows.len(),
         "RESULT": {"CODE": "INFO-000", "MESSAGE": "정상 처리되었습니다."},
         "row": rows,
     }})
@@ -365,5 +382,196 @@ pub async fn the_feed_task_stops_when_the_server_stops(server: &TestServer) {
         .await
         .expect("the feed task did not stop")
         .unwrap();
+    feed.stop().await;
+}
+
+/// A GBFS fixture file without some of its stations.
+fn gbfs_without(path: &str, gone: &[&str]) -> String {
+    let mut file: Value = serde_json::from_str(&fixture(path)).unwrap();
+    file["data"]["stations"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|station| !gone.contains(&station["station_id"].as_str().unwrap()));
+    file.to_string()
+}
+
+/// Serves the GBFS 3.0 fixtures without the `gone` stations (in both files).
+fn serve_gbfs_without(feed: &FeedServer, gone: &[&str]) {
+    serve_gbfs(feed);
+    for file in ["station_information", "station_status"] {
+        feed.ok(
+            &format!("/gbfs/v3/{file}.json"),
+            gbfs_without(&format!("gbfs-3.0/{file}.json"), gone),
+        );
+    }
+}
+
+/// The ids of the listed stations and of those with live counts.
+async fn visible_ids(server: &TestServer) -> (Vec<ResourceId>, Vec<ResourceId>) {
+    let mut listed: Vec<ResourceId> = stations_listed(server)
+        .await
+        .resources
+        .iter()
+        .map(|summary| summary.id)
+        .collect();
+    listed.sort();
+    let live = statuses(server, "")
+        .await
+        .stations
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    (listed, live)
+}
+
+fn sorted(mut ids: Vec<ResourceId>) -> Vec<ResourceId> {
+    ids.sort();
+    ids
+}
+
+pub async fn a_station_gone_from_the_feed_is_retired_and_may_come_back(server: &TestServer) {
+    let feed = FeedServer::start().await;
+    let source = serve_gbfs(&feed);
+    let key = source.key();
+    let [st4, st5, st6] = ["ST-4", "ST-5", "ST-6"].map(|id| station_resource_id(&key, id));
+    let ingester = ingester(server, source).await;
+    refresh(&ingester).await;
+    let user = server.register("commuter").await;
+    let (changes, cursor) = pull(server, &user.token, 0).await;
+    assert_eq!(changes.len(), 3);
+
+    // ST-6 is closed: the publisher drops it from both files.
+    serve_gbfs_without(&feed, &["ST-6"]);
+    let closed = refresh(&ingester).await;
+    assert_eq!(
+        (closed.stations, closed.unchanged, closed.retired),
+        (2, 2, 1)
+    );
+    assert_eq!(closed.retire_hold, None);
+    let both = sorted(vec![st4, st5]);
+    assert_eq!(visible_ids(server).await, (both.clone(), both.clone()));
+    server
+        .get(&format!("/v1/resources/{st6}"), None)
+        .await
+        .problem(StatusCode::GONE, "retired");
+    // A syncing device learns it once, as a tombstone.
+    let (changes, cursor) = pull(server, &user.token, cursor).await;
+    assert!(
+        matches!(changes.as_slice(), [Change::Tombstone { id, reason: TombstoneReason::Deleted, .. }]
+            if *id == st6.0),
+        "{changes:?}"
+    );
+    let again = refresh(&ingester).await;
+    assert_eq!((again.retired, again.unchanged), (0, 2));
+    let (none, cursor) = pull(server, &user.token, cursor).await;
+    assert!(none.is_empty(), "{none:?}");
+
+    // It reopens: the same id, listed, counted and synced again.
+    serve_gbfs(&feed);
+    let reopened = refresh(&ingester).await;
+    assert_eq!(
+        (
+            reopened.created,
+            reopened.updated,
+            reopened.unchanged,
+            reopened.retired
+        ),
+        (0, 1, 2, 0)
+    );
+    let all = sorted(vec![st4, st5, st6]);
+    assert_eq!(visible_ids(server).await, (all.clone(), all.clone()));
+    let (changes, cursor) = pull(server, &user.token, cursor).await;
+    assert!(
+        matches!(changes.as_slice(), [Change::Resource { record, .. }]
+            if record.resource.id == st6 && record.resource.name.en == "104. Hapjeong Stn. Exit 1"),
+        "{changes:?}"
+    );
+
+    // A feed that parses but lists no station retires nothing.
+    serve_gbfs_without(&feed, &["ST-4", "ST-5", "ST-6"]);
+    let empty = refresh(&ingester).await;
+    assert_eq!((empty.stations, empty.retired), (0, 0));
+    assert_eq!(empty.retire_hold, Some(RetireHold::Empty { known: 3 }));
+    assert_eq!(visible_ids(server).await, (all.clone(), all));
+    assert!(pull(server, &user.token, cursor).await.0.is_empty());
+    feed.stop().await;
+}
+
+pub async fn a_shrunken_or_empty_seoul_feed_retires_nothing(server: &TestServer) {
+    let feed = FeedServer::start().await;
+    let key = "SEOUL-KEY";
+    let first_page = format!("/{key}/json/bikeList/1/1000/");
+    let source = StationFeed::SeoulBikeList {
+        base_url: feed.base.clone(),
+        api_key: key.into(),
+    };
+    let seoul_key = source.key();
+    let ids = |range: std::ops::RangeInclusive<usize>| -> Vec<ResourceId> {
+        sorted(
+            range
+                .map(|n| station_resource_id(&seoul_key, &format!("ST-{n}")))
+                .collect(),
+        )
+    };
+    feed.ok(&first_page, bike_list(1..=10, &[]));
+    let ingester = ingester(server, source).await;
+    assert_eq!(refresh(&ingester).await.created, 10);
+    let user = server.register("rider").await;
+    let (_, cursor) = pull(server, &user.token, 0).await;
+    let ten = ids(1..=10);
+    assert_eq!(visible_ids(server).await, (ten.clone(), ten.clone()));
+
+    // A row with empty coordinates is still in the feed: not retired (its last counts stay).
+    feed.ok(&first_page, bike_list(1..=10, &[10]));
+    let unplaceable = refresh(&ingester).await;
+    assert_eq!(
+        (
+            unplaceable.stations,
+            unplaceable.left_out_by_parser,
+            unplaceable.retired
+        ),
+        (9, 1, 0)
+    );
+    assert_eq!(unplaceable.retire_hold, None);
+    assert_eq!(visible_ids(server).await, (ten.clone(), ten.clone()));
+
+    // 4 of 10 stations: cut short, not a real closure. Nothing is retired.
+    feed.ok(&first_page, bike_list(1..=4, &[]));
+    let shrunk = refresh(&ingester).await;
+    assert_eq!((shrunk.stations, shrunk.retired), (4, 0));
+    assert_eq!(
+        shrunk.retire_hold,
+        Some(RetireHold::Shrunk {
+            listed: 4,
+            known: 10,
+            min_listed_percent: 50
+        })
+    );
+    assert_eq!(visible_ids(server).await, (ten.clone(), ten.clone()));
+
+    // No rows at all (INFO-200 on the first page): nothing is retired.
+    feed.ok(&first_page, fixture("seoul/info_200.json"));
+    let empty = refresh(&ingester).await;
+    assert_eq!((empty.stations, empty.retired), (0, 0));
+    assert_eq!(empty.retire_hold, Some(RetireHold::Empty { known: 10 }));
+    assert_eq!(visible_ids(server).await, (ten.clone(), ten));
+    assert!(pull(server, &user.token, cursor).await.0.is_empty());
+
+    // Half of them (at the threshold) is believed: the other five are retired.
+    feed.ok(&first_page, bike_list(1..=5, &[]));
+    let halved = refresh(&ingester).await;
+    assert_eq!((halved.retired, halved.retire_hold), (5, None));
+    let five = ids(1..=5);
+    assert_eq!(visible_ids(server).await, (five.clone(), five));
+    let (changes, _) = pull(server, &user.token, cursor).await;
+    let mut tombstones: Vec<ResourceId> = changes
+        .iter()
+        .map(|change| match change {
+            Change::Tombstone { id, .. } => ResourceId(*id),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    tombstones.sort();
+    assert_eq!(tombstones, ids(6..=10));
     feed.stop().await;
 }
