@@ -431,6 +431,10 @@ fn apply_event(s: &mut SyncStatus, event: SyncEvent, now: chrono::DateTime<Utc>)
     match event {
         SyncEvent::Progress(progress) => {
             s.connection = Connection::Online;
+            // A routine sync that finds nothing new shows no "downloading 0".
+            if progress.done == 0 {
+                return;
+            }
             s.progress = Some(SyncProgress {
                 done: progress.done,
                 total: progress.total,
@@ -523,6 +527,17 @@ mod tests {
             s.progress.map(|p| (p.done, p.total)),
             Some((5000, Some(12000)))
         );
+
+        let mut idle = signed_in();
+        apply_event(
+            &mut idle,
+            SyncEvent::Progress(Pulled {
+                done: 0,
+                total: None,
+            }),
+            now,
+        );
+        assert_eq!(idle.progress, None, "nothing received, no progress shown");
 
         let offline = sharehub_local::Error::Offline {
             detail: "connection refused".into(),

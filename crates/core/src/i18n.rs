@@ -182,6 +182,15 @@ pub fn result_count(language: Language, n: usize) -> String {
     }
 }
 
+/// The button under a long list: `left` more rows can be shown.
+pub fn show_more(language: Language, left: usize) -> String {
+    let left = group_thousands(left as u64);
+    match language {
+        Language::Ko => format!("더 보기 (남은 {left}곳)"),
+        Language::En => format!("Show more ({left} more)"),
+    }
+}
+
 fn duration(language: Language, minutes: u32) -> String {
     match (language, minutes.is_multiple_of(60)) {
         (Language::Ko, true) => format!("{}시간", minutes / 60),
@@ -440,6 +449,12 @@ mod tests {
         assert_eq!(age(Language::Ko, 0), "방금");
         assert_eq!(age(Language::En, 3), "3 min ago");
         assert_eq!(age(Language::Ko, 125), "2시간 전");
+    }
+
+    #[test]
+    fn show_more_says_how_many_are_left() {
+        assert_eq!(show_more(Language::Ko, 19_500), "더 보기 (남은 19,500곳)");
+        assert_eq!(show_more(Language::En, 3), "Show more (3 more)");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
-use sharehub_core::i18n::{distance, price, result_count, Msg};
+use sharehub_core::i18n::{distance, price, result_count, show_more, Msg};
 
 use crate::app::{use_lang, ErrorBox, ListUrl};
 use crate::filter_bar::{FilterBar, View};
@@ -48,10 +48,15 @@ pub fn ResourceListPage() -> impl IntoView {
     }
 }
 
+/// Rows rendered at first and added by each "show more": a city holds tens of thousands
+/// of resources, and rendering them all at once would stall the webview.
+const LIST_PAGE: usize = 500;
+
 #[component]
 fn ResourceRows(rows: Vec<ResultRow>, sorted_by_distance: bool) -> impl IntoView {
     let lang = use_lang();
     let count = rows.len();
+    let shown = RwSignal::new(LIST_PAGE);
     let items = move || {
         let language = lang.get();
         let mut rows = rows.clone();
@@ -64,6 +69,7 @@ fn ResourceRows(rows: Vec<ResultRow>, sorted_by_distance: bool) -> impl IntoView
             });
         }
         rows.into_iter()
+            .take(shown.get())
             .map(|ResultRow { resource: item, distance_m }| {
                 view! {
                     <li data-test="resource-row" data-id=item.id.to_string() data-kind=item.kind.as_str()
@@ -86,5 +92,10 @@ fn ResourceRows(rows: Vec<ResultRow>, sorted_by_distance: bool) -> impl IntoView
         <p class="count" data-test="result-count" aria-live="polite">{move || result_count(lang.get(), count)}</p>
         {(count == 0).then(|| view! { <p class="status" data-test="no-results">{move || lang.t(Msg::NoResults)}</p> })}
         <ul class="resource-list" data-test="resource-list">{items}</ul>
+        {move || (count > shown.get()).then(|| view! {
+            <button class="show-more" data-test="show-more" on:click=move |_| shown.update(|n| *n += LIST_PAGE)>
+                {move || show_more(lang.get(), count - shown.get())}
+            </button>
+        })}
     }
 }
