@@ -117,7 +117,7 @@ async fn a_long_first_sync_shows_its_progress() {
             let total = seen
                 .iter()
                 .filter_map(|t| numbers(t).get(1).copied())
-                .last();
+                .next_back();
             ensure!(
                 total.is_some_and(|t| t >= RESOURCES),
                 "a total is shown (at least the {RESOURCES} resources): {seen:?}"
