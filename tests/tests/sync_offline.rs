@@ -460,3 +460,31 @@ async fn a_change_made_elsewhere_arrives_through_the_event_stream_without_waitin
     let mut hub = hub;
     hub.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_first_sync_reports_progress_of_a_total_known_from_the_first_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let owner = hub.account("progress", Role::Coordinator).await.unwrap();
+    let mut rng = StdRng::seed_from_u64(30);
+    let resources: Vec<_> = (0..30).map(|n| resource(n, &mut rng)).collect();
+    hub.state()
+        .storage
+        .seed_resources(owner.account.id, &resources)
+        .await
+        .unwrap();
+    // The event stream is never opened here: the total comes from the pages alone.
+    let engine = device(&hub, &dir, "new-phone", small_pages()).await;
+    engine.resume(SessionToken::new(owner.token.clone()));
+    let mut seen = Vec::new();
+    let report = engine
+        .run_once_with_progress(|p| seen.push((p.done, p.total)))
+        .await
+        .unwrap();
+    assert_eq!(report.pulled, 30);
+    assert_eq!(
+        seen,
+        [7, 14, 21, 28, 30].map(|done| (done, Some(30))),
+        "pages of 7, each with the total"
+    );
+}

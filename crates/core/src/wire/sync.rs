@@ -102,6 +102,11 @@ pub struct ChangesPage {
     pub next_since: u64,
     /// True when more changes are waiting: ask again right away.
     pub has_more: bool,
+    /// The newest `seq` on the server when this page was read. `latest_seq - next_since`
+    /// bounds how many changes are left (it also counts ones you may not see), so a device
+    /// can show "downloading n of about m". Absent from older servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_seq: Option<u64>,
 }
 
 /// `POST /v1/sync/mutations` body.

@@ -343,6 +343,9 @@ impl SyncEngine {
         let mut fetched = client.changes(token, since, limit).await;
         loop {
             let page = fetched?;
+            if let Some(latest) = page.latest_seq {
+                self.inner.latest_seq.fetch_max(latest, Ordering::Relaxed);
+            }
             let (more, next_since) = (page.has_more && page.next_since > since, page.next_since);
             let changes = page.changes.len() as u64;
             let apply = self.with_db(move |db| db.apply_page(since, &page));

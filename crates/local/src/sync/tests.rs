@@ -51,6 +51,7 @@ fn page(since: u64, changes: Vec<Change>, has_more: bool) -> ChangesPage {
         changes,
         next_since,
         has_more,
+        latest_seq: None,
     }
 }
 

@@ -61,6 +61,7 @@ struct PageOut<'a> {
     changes: Vec<ChangeOut<'a>>,
     next_since: u64,
     has_more: bool,
+    latest_seq: u64,
 }
 
 /// The changes you may see after `since`, in `seq` order: records to upsert and tombstones
@@ -94,6 +95,7 @@ pub async fn changes(
         ));
     }
     let viewer = user.actor();
+    let latest_seq = state.storage.change_notifier().newest().seq;
     let rows = state.storage.changes_since(since, limit).await?;
     let has_more = rows.len() == limit as usize;
     let next_since = rows.last().map_or(since, |row| row.seq);
@@ -129,6 +131,8 @@ pub async fn changes(
         changes,
         next_since,
         has_more,
+        // Changes committed after the notifier was read may be on this page too.
+        latest_seq: latest_seq.max(next_since),
     })
     .map_err(Error::internal)?;
     Ok((
