@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod place;
+pub mod position;
 pub mod resource;
 pub mod settings;
 pub mod station;

@@ -13,6 +13,7 @@ pub use state::{AppState, DATA_DIR_ENV};
 
 pub fn run() {
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_geolocation::init())
         .setup(|app| {
             let data_dir = state::data_dir(app.path().app_data_dir().ok());
             // With a server, a new device's data comes from sync; without one (offline demo
@@ -45,6 +46,7 @@ pub fn run() {
             commands::place::map_boundaries,
             commands::place::area_list,
             commands::station::station_status,
+            commands::position::position_get,
             commands::resource::resource_create,
             commands::account::account_sign_in,
             commands::account::account_register,

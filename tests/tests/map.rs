@@ -96,6 +96,10 @@ async fn near_a_neighborhood_lists_only_what_is_within_the_radius_nearest_first(
         LaunchOptions::default(),
         async |app| {
             let all = listed(app).await?;
+            ensure!(
+                app.find_all("[data-test=near-me]").await?.is_empty(),
+                "a desktop without a location service offers no 'near me' button"
+            );
             app.wait_for("[data-test=near-input]")
                 .await?
                 .send_keys("망원")
@@ -287,6 +291,57 @@ async fn open_at_a_chosen_time_keeps_only_what_is_open_then() {
         let night = count_at("2026-11-29T03:00").await?;
         ensure!(night < weekday, "{night} at night vs {weekday} on a weekday");
         ensure!(weekday as usize <= parking, "{weekday} of {parking}");
+        Ok(())
+    })
+    .await;
+}
+
+/// "Near me" with the device's position. This machine has no GPS receiver: the app's
+/// `SHAREHUB_FIXED_POSITION` stands in for it (on a phone the geolocation plugin answers).
+#[tokio::test]
+async fn near_me_uses_the_devices_position() {
+    let options = LaunchOptions {
+        locale: "en_US.UTF-8".into(),
+        // Exit 1 of Mangwon station, where demo station 102 stands.
+        env: vec![(
+            "SHAREHUB_FIXED_POSITION".into(),
+            "37.554372,126.910035".into(),
+        )],
+        ..LaunchOptions::default()
+    };
+    run_app_test("near_me_uses_the_devices_position", options, async |app| {
+        listed(app).await?;
+        app.wait_for("[data-test=near-me]").await?.click().await?;
+        let chosen = app.wait_for("[data-test=near-chosen]").await?.text().await?;
+        ensure!(chosen.contains("My location"), "{chosen:?}");
+        app.wait_for("[data-test=radius] option[value='500']")
+            .await?
+            .click()
+            .await?;
+        let (names, distances) = app
+            .until("rows nearest the device first, within 500 m", || async {
+                let rows: Vec<(String, Option<String>)> = serde_json::from_value(
+                    app.js("return [...document.querySelectorAll('[data-test=resource-row]')].map(r => [r.querySelector('[data-test=resource-name]').innerText, r.dataset.distance ?? null]);")
+                        .await?,
+                )?;
+                let distances: Option<Vec<f64>> = rows
+                    .iter()
+                    .map(|(_, d)| d.as_deref().and_then(|d| d.parse().ok()))
+                    .collect();
+                let names: Vec<String> = rows.into_iter().map(|(n, _)| n).collect();
+                Ok(distances
+                    .filter(|d| !d.is_empty() && d.iter().all(|d| *d <= 500.0))
+                    .map(|d| (names, d)))
+            })
+            .await?;
+        ensure!(
+            distances.windows(2).all(|w| w[0] <= w[1]),
+            "nearest first: {distances:?}"
+        );
+        ensure!(
+            names[0].contains("Mangwon Stn. Exit 1") && distances[0] < 1.0,
+            "the station where the device stands comes first: {names:?} {distances:?}"
+        );
         Ok(())
     })
     .await;

@@ -3,10 +3,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use sharehub_core::i18n::{radius, Msg};
-use sharehub_core::ipc::{AreaList, NoArgs, Place, PlaceSearch, PlaceSearchArgs};
+use sharehub_core::ipc::{
+    AreaList, DevicePosition, NoArgs, Place, PlaceSearch, PlaceSearchArgs, PositionGet,
+};
 use sharehub_core::ResourceKind;
 
-use crate::app::use_lang;
+use crate::app::{use_lang, use_settings};
 use crate::filters::{use_filters, Filters, OpenFilter, PriceFilter, RADII_M};
 use crate::format::kind_label;
 use crate::ipc::call;
@@ -205,6 +207,34 @@ fn NearPicker() -> impl IntoView {
         typed.set(String::new());
         set_filters.run(next);
     };
+    // "Near me": only where the device can tell its position (phones).
+    let settings = use_settings();
+    let can_locate = move || settings.with(|s| s.as_ref().is_some_and(|s| s.device_position));
+    let locating = RwSignal::new(false);
+    let position_problem = RwSignal::new(None::<Msg>);
+    let near_me = move |_| {
+        locating.set(true);
+        position_problem.set(None);
+        leptos::task::spawn_local(async move {
+            let answer = call::<PositionGet>(&NoArgs {}).await;
+            locating.set(false);
+            match answer {
+                Ok(DevicePosition::Found { location, .. }) => {
+                    let mut next = filters.get_untracked();
+                    next.near = Some(location);
+                    next.near_label = Some(lang.t(Msg::MyPosition).to_owned());
+                    set_filters.run(next);
+                }
+                Ok(DevicePosition::Denied) => position_problem.set(Some(Msg::PositionDenied)),
+                Ok(DevicePosition::Unsupported) => {
+                    position_problem.set(Some(Msg::PositionUnsupported))
+                }
+                Ok(DevicePosition::Failed { .. }) | Err(_) => {
+                    position_problem.set(Some(Msg::PositionFailed))
+                }
+            }
+        });
+    };
     let clear = move |_| {
         let mut next = filters.get_untracked();
         next.near = None;
@@ -229,6 +259,14 @@ fn NearPicker() -> impl IntoView {
                     on:input=move |ev| typed.set(event_target_value(&ev)) />
             </label>
             <span class="hint">{move || lang.t(Msg::NearHint)}</span>
+            <Show when=can_locate>
+                <button class="near-me" data-test="near-me" disabled=locating on:click=near_me>
+                    {move || if locating.get() { lang.t(Msg::FindingPosition) } else { lang.t(Msg::MyPositionButton) }}
+                </button>
+            </Show>
+            {move || position_problem.get().map(|msg| view! {
+                <p class="form-error" role="alert" data-test="position-problem">{move || lang.t(msg)}</p>
+            })}
             <Transition fallback=|| ()>
                 {move || suggestions.get().map(|answer| match answer {
                     Ok(places) if places.is_empty() && !typed.get_untracked().trim().is_empty() => {

@@ -66,6 +66,12 @@ catalog! {
     RadiusLabel => "거리", "Within";
     ClearNear => "위치 지우기", "Clear place";
     ChosenPoint => "지도에서 고른 곳", "Spot chosen on the map";
+    MyPositionButton => "📍 내 위치 근처", "📍 Near me";
+    MyPosition => "내 위치", "My location";
+    FindingPosition => "위치를 찾는 중…", "Finding where you are…";
+    PositionDenied => "위치 사용이 꺼져 있어요. 휴대폰 설정에서 셰어 허브의 위치 권한을 켜거나, 동네 이름을 입력해 주세요.", "Location is turned off for Share Hub. Allow it in your phone's settings, or type a neighborhood instead.";
+    PositionUnsupported => "이 기기는 위치를 알 수 없어요. 지도에서 한 곳을 누르거나 동네 이름을 입력해 주세요.", "This device cannot tell where it is. Tap a spot on the map or type a neighborhood instead.";
+    PositionFailed => "지금은 위치를 찾지 못했어요. 잠시 후 다시 해 보거나 동네 이름을 입력해 주세요.", "Your location could not be found just now. Try again in a moment, or type a neighborhood instead.";
     NoPlaceFound => "그런 이름의 동네나 대여소를 찾지 못했어요.", "No neighborhood or station with that name.";
     MapOffline => "지도 배경을 불러올 수 없어요 (오프라인). 동네 경계와 위치는 그대로 보여 드려요.", "The map background cannot load (offline). Neighborhood outlines and places are still shown.";
     OpenDetails => "자세히 보기", "See details";

@@ -97,6 +97,10 @@ pub struct Settings {
     /// Map tiles (configurable: `SHAREHUB_TILE_URL`, `SHAREHUB_TILE_ATTRIBUTION`).
     #[serde(default)]
     pub map_tiles: TileSource,
+    /// The device can tell where it is (a phone's location service), so "near me" is
+    /// offered; desktops choose a point on the map or type a place.
+    #[serde(default)]
+    pub device_position: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -12,6 +12,7 @@ pub async fn settings_get(state: State<'_, AppState>, args: NoArgs) -> Result<Se
             Ok(Settings {
                 language: store.language()?.unwrap_or(system_language),
                 map_tiles: tile_source(),
+                device_position: super::position::device_can_locate(),
             })
         })
         .await
@@ -28,6 +29,7 @@ pub async fn settings_set_language(
             Ok(Settings {
                 language: args.language,
                 map_tiles: tile_source(),
+                device_position: super::position::device_can_locate(),
             })
         })
         .await

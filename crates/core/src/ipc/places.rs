@@ -99,3 +99,29 @@ impl Command for StationStatusGet {
     type Args = NoArgs;
     type Output = LiveBikes;
 }
+
+/// Where the device is, from its location service ("near me" on a phone).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum DevicePosition {
+    Found {
+        location: GeoPoint,
+        /// Radius of the uncertainty, in metres.
+        accuracy_m: f64,
+    },
+    /// The person has not allowed the app to use their location.
+    Denied,
+    /// This device has no location service the app can use (a desktop): tap the map or
+    /// type a place instead.
+    Unsupported,
+    /// The location service did not answer (location turned off, no signal indoors…).
+    Failed { detail: String },
+}
+
+/// Asks the device where it is (on a phone, the first time, the system asks the person).
+pub struct PositionGet;
+impl Command for PositionGet {
+    const NAME: &'static str = "position_get";
+    type Args = NoArgs;
+    type Output = DevicePosition;
+}
