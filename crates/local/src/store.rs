@@ -94,6 +94,15 @@ impl Store {
     }
 }
 
+/// The JSON the store keeps in a text column (pricing, schedule, visibility, sync's copies
+/// and outbox arguments).
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| crate::Error::Invalid {
+        field: "json".into(),
+        problem: e.to_string(),
+    })
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;

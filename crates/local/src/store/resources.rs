@@ -8,7 +8,7 @@ use sharehub_core::resource::Visibility;
 use sharehub_core::{GeoPoint, LocalizedText, Resource, ResourceId, ResourceKind, ResourceSummary};
 
 use super::areas::AreaCodes;
-use super::Store;
+use super::{to_json, Store};
 use crate::error::{Error, Result};
 
 /// The columns [`read_summary`] reads, of `resource AS r`.
@@ -220,13 +220,6 @@ pub(super) fn from_ipc(error: IpcError) -> Error {
             problem: other.to_string(),
         },
     }
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| Error::Invalid {
-        field: "json".into(),
-        problem: e.to_string(),
-    })
 }
 
 /// `%text%` for LIKE, with `%`, `_` and `\` in the person's text matched literally.

@@ -1,6 +1,13 @@
 //! Applying pulled pages: each page and its cursor in one transaction, so a crash never
 //! loses or applies a page twice.
+//!
+//! The page's rows are written with the connection's triggers off
+//! (`SQLITE_DBCONFIG_ENABLE_TRIGGER`, this connection only, never stored): with a trigger,
+//! SQLite keeps a statement journal (a copy of every page each row touches) for every row.
+//! The R*Tree boxes of the page's records are then put right in two statements of the same
+//! transaction, so a committed page always has the boxes its rows need.
 
+use rusqlite::config::DbConfig;
 use rusqlite::params;
 use sharehub_core::wire::{Change, ChangesPage, EntityKind};
 use sharehub_core::ResourceId;
@@ -18,6 +25,10 @@ pub struct PageApplied {
     pub applied: bool,
 }
 
+/// WAL pages (4 KiB) after which a commit of a pulled page checkpoints: 40 MB, ten times
+/// SQLite's default. The WAL file may grow to about this size during a first sync.
+const PULL_CHECKPOINT_PAGES: i64 = 10_000;
+
 impl SyncStore {
     /// Applies a page fetched with `since`: records are upserted, tombstones delete; records
     /// with pending local changes keep showing them while their server copy is updated. The
@@ -26,8 +37,18 @@ impl SyncStore {
     pub fn apply_page(&mut self, since: u64, page: &ChangesPage) -> Result<PageApplied> {
         // A pulled page need not survive power loss (it is pulled again, with its cursor):
         // skip the fsync of every commit that `synchronous=FULL` makes for the outbox.
+        // Checkpoint less often while pulling: each checkpoint costs two fsyncs, and every
+        // page's transaction rewrites the same index and R*Tree pages, which a later
+        // checkpoint then copies once instead of several times.
+        let checkpoint_every: i64 =
+            self.conn()
+                .pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?;
         self.conn().pragma_update(None, "synchronous", "NORMAL")?;
+        self.conn()
+            .pragma_update(None, "wal_autocheckpoint", PULL_CHECKPOINT_PAGES)?;
         let applied = self.apply_page_in_transaction(since, page);
+        self.conn()
+            .pragma_update(None, "wal_autocheckpoint", checkpoint_every)?;
         self.conn().pragma_update(None, "synchronous", "FULL")?;
         applied
     }
@@ -46,8 +67,26 @@ impl SyncStore {
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM server_resource)", [], |r| {
                     r.get(0)
                 })?;
-            for change in &page.changes {
-                apply_change(tx, change, copies_exist)?;
+            {
+                let ids = page_ids(page);
+                // Boxes of the rows this page may change or delete go; after the page,
+                // every row it names gets its box back. Rowids a deleted row frees can only
+                // be reused by this page's own rows, so nothing else is touched.
+                let _untriggered = TriggersOff::new(tx)?;
+                tx.prepare_cached(
+                    "DELETE FROM resource_rtree WHERE id IN
+                         (SELECT rowid FROM resource WHERE id IN (SELECT value FROM json_each(?1)))",
+                )?
+                .execute([&ids])?;
+                for change in &page.changes {
+                    apply_change(tx, change, copies_exist)?;
+                }
+                tx.prepare_cached(
+                    "INSERT INTO resource_rtree (id, min_lat, max_lat, min_lon, max_lon)
+                         SELECT rowid, lat, lat, lon, lon FROM resource
+                         WHERE id IN (SELECT value FROM json_each(?1))",
+                )?
+                .execute([&ids])?;
             }
             let full_pull = full_pull || since == 0;
             let finished_full_pull = full_pull && !page.has_more;
@@ -71,6 +110,55 @@ impl SyncStore {
                 applied: true,
             })
         })
+    }
+}
+
+/// The ids of the records a page names, as a JSON array (for `json_each`).
+fn page_ids(page: &ChangesPage) -> String {
+    let mut ids = String::with_capacity(page.changes.len() * 39 + 2);
+    ids.push('[');
+    for (n, change) in page.changes.iter().enumerate() {
+        let id = match change {
+            Change::Resource { record, .. } => record.resource.id.0,
+            Change::Tombstone { id, .. } => *id,
+        };
+        if n > 0 {
+            ids.push(',');
+        }
+        ids.push('"');
+        ids.push_str(
+            id.hyphenated()
+                .encode_lower(&mut uuid::Uuid::encode_buffer()),
+        );
+        ids.push('"');
+    }
+    ids.push(']');
+    ids
+}
+
+/// Turns the connection's triggers off until dropped (also on an error or a panic, before
+/// the transaction rolls back). Toggling expires the connection's prepared statements, so
+/// none keeps the other setting.
+struct TriggersOff<'a> {
+    conn: &'a rusqlite::Connection,
+}
+
+impl<'a> TriggersOff<'a> {
+    fn new(conn: &'a rusqlite::Connection) -> Result<TriggersOff<'a>> {
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+        Ok(TriggersOff { conn })
+    }
+}
+
+impl Drop for TriggersOff<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = self
+            .conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true)
+        {
+            // Cannot fail for a valid option; never go on silently without triggers.
+            panic!("could not turn the database triggers back on: {e}");
+        }
     }
 }
 

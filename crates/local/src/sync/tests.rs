@@ -394,3 +394,146 @@ fn unanswered_entries_stay_pending_with_the_same_key() {
     let excluded: HashSet<i64> = again.iter().map(|o| o.seq).collect();
     assert!(store.next_batch(100, &excluded).unwrap().is_empty());
 }
+
+/// `resource(n)` at another place.
+fn at(mut r: Resource, lat: f64, lon: f64) -> Resource {
+    r.location = GeoPoint { lat, lon };
+    r
+}
+
+/// Problems of the R*Tree against the rows: every row has exactly one box that contains its
+/// point, no box is left without a row, and `rtreecheck` finds the tree sound.
+fn box_problems(store: &SyncStore) -> Vec<String> {
+    let conn = store.conn();
+    let mut problems: Vec<String> = conn
+        .prepare(
+            "SELECT r.id FROM resource AS r LEFT JOIN resource_rtree AS t ON t.id = r.rowid
+             WHERE t.id IS NULL OR t.min_lat > r.lat OR t.max_lat < r.lat
+                 OR t.min_lon > r.lon OR t.max_lon < r.lon",
+        )
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|id| format!("no box around {}", id.unwrap()))
+        .collect();
+    let orphans: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM resource_rtree WHERE id NOT IN (SELECT rowid FROM resource)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    if orphans > 0 {
+        problems.push(format!("{orphans} boxes without a row"));
+    }
+    let check: String = conn
+        .query_row("SELECT rtreecheck('resource_rtree')", [], |r| r.get(0))
+        .unwrap();
+    if check != "ok" {
+        problems.push(check);
+    }
+    problems
+}
+
+#[test]
+fn pulled_pages_keep_the_rtree_in_step_with_the_rows() {
+    let (_dir, mut store) = open();
+    // Bundled rows and a pending local change are there before the pull.
+    store
+        .store_mut()
+        .upsert_resources(&[resource(1, "bundled")])
+        .unwrap();
+    store
+        .create_resource(at(resource(2, "mine"), 37.50, 126.95))
+        .unwrap();
+    let first = page(
+        0,
+        vec![
+            record(10, at(resource(3, "c"), 37.51, 126.91), OTHER),
+            record(11, at(resource(4, "d"), 37.52, 126.92), OTHER),
+            record(12, at(resource(5, "e"), 37.53, 126.93), OTHER),
+            // Under the pending change: only the server copy changes.
+            record(13, at(resource(2, "theirs"), 37.60, 127.00), OTHER),
+        ],
+        true,
+    );
+    store.apply_page(0, &first).unwrap();
+    assert_eq!(box_problems(&store), Vec::<String>::new());
+    let second = page(
+        13,
+        vec![
+            // Moves, a delete of the newest row (its rowid is free again) and new rows that
+            // may take it, an old version that must not win, a move and delete of one record.
+            record(14, at(resource(3, "c moved"), 37.41, 127.11), OTHER),
+            tombstone(15, 5),
+            record(16, at(resource(6, "f"), 37.56, 126.96), OTHER),
+            record(17, at(resource(7, "g"), 37.57, 126.97), OTHER),
+            record(18, at(resource(4, "d moved"), 37.42, 127.12), OTHER),
+            tombstone(19, 4),
+            record(20, at(resource(8, "h"), 37.58, 126.98), OTHER),
+        ],
+        true,
+    );
+    store.apply_page(13, &second).unwrap();
+    assert_eq!(box_problems(&store), Vec::<String>::new());
+    let stale = page(
+        20,
+        vec![record(21, at(resource(6, "f"), 37.0, 127.5), OTHER)],
+        false,
+    );
+    store
+        .conn()
+        .execute(
+            "UPDATE resource SET server_version = 99 WHERE id = ?1",
+            [ResourceId(Uuid::from_u128(6)).to_string()],
+        )
+        .unwrap();
+    store.apply_page(20, &stale).unwrap();
+    assert_eq!(box_problems(&store), Vec::<String>::new());
+    let lat: f64 = store
+        .conn()
+        .query_row(
+            "SELECT lat FROM resource WHERE id = ?1",
+            [ResourceId(Uuid::from_u128(6)).to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(lat, 37.56, "a newer row is kept, and so is its box");
+    // The pull finished from 0: the bundled row went, with its box.
+    assert_eq!(shown(&store, 1), None);
+    assert_eq!(box_problems(&store), Vec::<String>::new());
+}
+
+#[test]
+fn triggers_are_back_on_after_a_page_applied_or_failed() {
+    let (_dir, mut store) = open();
+    store
+        .apply_page(0, &page(0, vec![record(1, resource(1, "a"), OTHER)], true))
+        .unwrap();
+    store
+        .create_resource(at(resource(2, "b"), 37.4, 127.1))
+        .unwrap();
+    assert_eq!(box_problems(&store), Vec::<String>::new());
+    // A record SQLite refuses (latitude out of range) fails the page half-way.
+    let broken = page(
+        1,
+        vec![
+            record(2, at(resource(3, "c"), 37.5, 127.0), OTHER),
+            record(3, at(resource(4, "d"), 100.0, 127.0), OTHER),
+        ],
+        true,
+    );
+    assert!(store.apply_page(1, &broken).is_err());
+    assert_eq!(store.cursor().unwrap(), 1, "nothing of the page was kept");
+    assert_eq!(shown(&store, 3), None);
+    store
+        .update_resource(at(resource(2, "b"), 37.45, 127.15))
+        .unwrap();
+    store
+        .create_resource(at(resource(5, "e"), 37.6, 126.9))
+        .unwrap();
+    store
+        .retire_resource(ResourceId(Uuid::from_u128(1)))
+        .unwrap();
+    assert_eq!(box_problems(&store), Vec::<String>::new());
+}
