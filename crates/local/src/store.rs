@@ -13,6 +13,7 @@ pub(crate) mod areas;
 mod near;
 mod opening_hours;
 mod resources;
+pub(crate) mod rtree;
 mod settings;
 mod stations;
 
@@ -31,11 +32,12 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         ),
         M::up(include_str!("store/migrations/0004_sync.sql")),
         M::up(include_str!("store/migrations/0005_station_status.sql")),
+        M::up(include_str!("store/migrations/0006_boxes_after_pull.sql")),
     ])
 });
 
 /// Number of migrations this build knows: the newest schema version.
-pub const MIGRATIONS_COUNT: usize = 5;
+pub const MIGRATIONS_COUNT: usize = 6;
 
 /// One connection to the device's database file.
 #[derive(Debug)]

@@ -16,6 +16,9 @@
 //!    lies in the box of `r`, so the answer equals a search of the whole radius (the tests
 //!    compare it with a scan of every row). Rows already read are not read again.
 //!
+//! While a first sync runs, the R*Tree is incomplete (`sync_state.boxes_pending`, migration
+//! 0006; it is built when the pull ends): step 1 then reads the rows' points instead.
+//!
 //! The R*Tree is keyed by the resource's rowid, kept by triggers. SQLite's `VACUUM` may
 //! renumber the rowids of a table without an `INTEGER PRIMARY KEY`: the store never runs
 //! it, and whoever adds it must rebuild `resource_rtree` in the same step.
@@ -150,10 +153,19 @@ impl Store {
     /// The R*Tree entries in the boxes of the circle, with a lower bound of their distance.
     fn candidates(&self, center: GeoPoint, radius_m: f64) -> Result<Vec<Candidate>> {
         let boxes = boxes_around(center, radius_m);
-        let mut stmt = self.conn.prepare_cached(
+        let boxes_pending: bool = self
+            .conn
+            .prepare_cached("SELECT boxes_pending FROM sync_state WHERE id = 1")?
+            .query_row([], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare_cached(if boxes_pending {
+            // A first sync is writing rows without boxes (migration 0006): scan the rows,
+            // each a box of one point.
+            "SELECT rowid, lat, lat, lon, lon FROM resource
+             WHERE lat >= ?1 AND lat <= ?2 AND lon >= ?3 AND lon <= ?4"
+        } else {
             "SELECT id, min_lat, max_lat, min_lon, max_lon FROM resource_rtree
-             WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4",
-        )?;
+             WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4"
+        })?;
         let mut found = Vec::new();
         for bounds in &boxes {
             let mut rows = stmt.query([

@@ -162,6 +162,28 @@ pub fn newer(incoming: u64, known: Option<u64>) -> bool {
     known.is_none_or(|known| incoming >= known)
 }
 
+/// How a pulled page keeps the R*Tree of "near me" (`resource_rtree`) in step with its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Boxes {
+    /// Replace the boxes of the page's records in the page's transaction.
+    PerPage,
+    /// Write no boxes: the R*Tree is built once when the pull ends (`boxes_pending` stays 1).
+    Later,
+    /// The pull ends with this page: build the R*Tree from every row, in its transaction.
+    BuildNow,
+}
+
+/// A pull from the start that has more than one page (a first sync, or a device signed in
+/// again) builds the R*Tree at its end; so does any pull that ends while boxes are pending
+/// (one resumed after a crash or going offline). Everything else keeps it page by page.
+pub fn boxes_for_page(since: u64, has_more: bool, boxes_pending: bool) -> Boxes {
+    match (boxes_pending || (since == 0 && has_more), has_more) {
+        (false, _) => Boxes::PerPage,
+        (true, true) => Boxes::Later,
+        (true, false) => Boxes::BuildNow,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use sharehub_core::resource::Visibility;
@@ -199,6 +221,29 @@ mod tests {
 
     const ME: AccountId = AccountId(Uuid::from_u128(7));
     const OTHER: AccountId = AccountId(Uuid::from_u128(8));
+
+    #[test]
+    fn boxes_table() {
+        use Boxes::*;
+        // (since, has_more, boxes pending) → what the page does with the R*Tree
+        let table = [
+            ((0, true, false), Later),       // first page of a first sync
+            ((0, false, false), PerPage),    // a first sync of one page
+            ((5000, true, true), Later),     // on with it, or resumed after a crash
+            ((5000, false, true), BuildNow), // its last page
+            ((0, false, true), BuildNow),    // started again from 0 and done in one page
+            ((0, true, true), Later),
+            ((5000, true, false), PerPage), // catching up after being away
+            ((5000, false, false), PerPage), // an ordinary sync
+        ];
+        for ((since, has_more, pending), expected) in table {
+            assert_eq!(
+                boxes_for_page(since, has_more, pending),
+                expected,
+                "since {since}, has_more {has_more}, pending {pending}"
+            );
+        }
+    }
 
     #[test]
     fn next_batch_table() {

@@ -4,14 +4,19 @@
 //! The page's rows are written with the connection's triggers off
 //! (`SQLITE_DBCONFIG_ENABLE_TRIGGER`, this connection only, never stored): with a trigger,
 //! SQLite keeps a statement journal (a copy of every page each row touches) for every row.
-//! The R*Tree boxes of the page's records are then put right in two statements of the same
-//! transaction, so a committed page always has the boxes its rows need.
+//! The R*Tree boxes ([`plan::boxes_for_page`]) are then either put right for the page's
+//! records in two statements of the same transaction, or, during a pull from the start,
+//! left out (`sync_state.boxes_pending`, committed with the page: "near me" scans the rows
+//! meanwhile) and built from every row by the page that ends the pull
+//! (`store::rtree::rebuild`). Either way each committed page leaves a consistent file that
+//! a resumed pull carries on from.
 
 use rusqlite::config::DbConfig;
 use rusqlite::params;
 use sharehub_core::wire::{Change, ChangesPage, EntityKind};
 use sharehub_core::ResourceId;
 
+use super::plan::{self, Boxes};
 use super::replica::{to_json, Copy, SyncStore, Tx};
 use crate::error::Result;
 
@@ -55,38 +60,45 @@ impl SyncStore {
 
     fn apply_page_in_transaction(&mut self, since: u64, page: &ChangesPage) -> Result<PageApplied> {
         self.write(|tx| {
-            let (cursor, full_pull): (i64, bool) = tx.query_row(
-                "SELECT cursor, full_pull FROM sync_state WHERE id = 1",
+            let (cursor, full_pull, boxes_pending): (i64, bool, bool) = tx.query_row(
+                "SELECT cursor, full_pull, boxes_pending FROM sync_state WHERE id = 1",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )?;
             if cursor as u64 != since {
                 return Ok(PageApplied::default());
             }
+            let boxes = plan::boxes_for_page(since, page.has_more, boxes_pending);
             let copies_exist: bool =
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM server_resource)", [], |r| {
                     r.get(0)
                 })?;
             {
-                let ids = page_ids(page);
-                // Boxes of the rows this page may change or delete go; after the page,
-                // every row it names gets its box back. Rowids a deleted row frees can only
-                // be reused by this page's own rows, so nothing else is touched.
                 let _untriggered = TriggersOff::new(tx)?;
-                tx.prepare_cached(
-                    "DELETE FROM resource_rtree WHERE id IN
-                         (SELECT rowid FROM resource WHERE id IN (SELECT value FROM json_each(?1)))",
-                )?
-                .execute([&ids])?;
-                for change in &page.changes {
-                    apply_change(tx, change, copies_exist)?;
+                if boxes == Boxes::PerPage {
+                    let ids = page_ids(page);
+                    // Boxes of the rows this page may change or delete go; after the page,
+                    // every row it names gets its box back. Rowids a deleted row frees can
+                    // only be reused by this page's own rows, so nothing else is touched.
+                    tx.prepare_cached(
+                        "DELETE FROM resource_rtree WHERE id IN (SELECT rowid FROM resource
+                             WHERE id IN (SELECT value FROM json_each(?1)))",
+                    )?
+                    .execute([&ids])?;
+                    for change in &page.changes {
+                        apply_change(tx, change, copies_exist)?;
+                    }
+                    tx.prepare_cached(
+                        "INSERT INTO resource_rtree (id, min_lat, max_lat, min_lon, max_lon)
+                             SELECT rowid, lat, lat, lon, lon FROM resource
+                             WHERE id IN (SELECT value FROM json_each(?1))",
+                    )?
+                    .execute([&ids])?;
+                } else {
+                    for change in &page.changes {
+                        apply_change(tx, change, copies_exist)?;
+                    }
                 }
-                tx.prepare_cached(
-                    "INSERT INTO resource_rtree (id, min_lat, max_lat, min_lon, max_lon)
-                         SELECT rowid, lat, lat, lon, lon FROM resource
-                         WHERE id IN (SELECT value FROM json_each(?1))",
-                )?
-                .execute([&ids])?;
             }
             let full_pull = full_pull || since == 0;
             let finished_full_pull = full_pull && !page.has_more;
@@ -100,11 +112,18 @@ impl SyncStore {
                     [],
                 )?;
             }
-            tx.prepare_cached("UPDATE sync_state SET cursor = ?1, full_pull = ?2 WHERE id = 1")?
-                .execute(params![
-                    page.next_since as i64,
-                    full_pull && !finished_full_pull
-                ])?;
+            if boxes == Boxes::BuildNow {
+                crate::store::rtree::rebuild(tx)?;
+            }
+            tx.prepare_cached(
+                "UPDATE sync_state SET cursor = ?1, full_pull = ?2, boxes_pending = ?3
+                 WHERE id = 1",
+            )?
+            .execute(params![
+                page.next_since as i64,
+                full_pull && !finished_full_pull,
+                boxes == Boxes::Later
+            ])?;
             Ok(PageApplied {
                 changes: page.changes.len() as u64,
                 applied: true,

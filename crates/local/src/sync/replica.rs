@@ -151,14 +151,24 @@ fn account_in(conn: &rusqlite::Connection) -> Result<Option<AccountId>> {
 }
 
 fn forget_in(tx: &Transaction<'_>) -> Result<()> {
+    let boxes_pending: bool = tx.query_row(
+        "SELECT boxes_pending FROM sync_state WHERE id = 1",
+        [],
+        |r| r.get(0),
+    )?;
     tx.execute_batch(
         "DELETE FROM resource WHERE server_version IS NOT NULL
              OR id IN (SELECT id FROM server_resource)
              OR id IN (SELECT record_id FROM outbox);
          DELETE FROM server_resource;
          DELETE FROM outbox;
-         UPDATE sync_state SET account_id = NULL, cursor = 0, full_pull = 0 WHERE id = 1;",
+         UPDATE sync_state SET account_id = NULL, cursor = 0, full_pull = 0, boxes_pending = 0
+             WHERE id = 1;",
     )?;
+    if boxes_pending {
+        // A first sync stopped half-way: the rows that stay (bundled data) get their boxes.
+        crate::store::rtree::rebuild(tx)?;
+    }
     Ok(())
 }
 

@@ -401,6 +401,17 @@ fn at(mut r: Resource, lat: f64, lon: f64) -> Resource {
     r
 }
 
+fn boxes_pending(store: &SyncStore) -> bool {
+    store
+        .conn()
+        .query_row(
+            "SELECT boxes_pending FROM sync_state WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
 /// Problems of the R*Tree against the rows: every row has exactly one box that contains its
 /// point, no box is left without a row, and `rtreecheck` finds the tree sound.
 fn box_problems(store: &SyncStore) -> Vec<String> {
@@ -455,10 +466,12 @@ fn pulled_pages_keep_the_rtree_in_step_with_the_rows() {
             // Under the pending change: only the server copy changes.
             record(13, at(resource(2, "theirs"), 37.60, 127.00), OTHER),
         ],
-        true,
+        false,
     );
     store.apply_page(0, &first).unwrap();
     assert_eq!(box_problems(&store), Vec::<String>::new());
+    // The pull finished from 0: the bundled row went, with its box.
+    assert_eq!(shown(&store, 1), None);
     let second = page(
         13,
         vec![
@@ -499,16 +512,14 @@ fn pulled_pages_keep_the_rtree_in_step_with_the_rows() {
         )
         .unwrap();
     assert_eq!(lat, 37.56, "a newer row is kept, and so is its box");
-    // The pull finished from 0: the bundled row went, with its box.
-    assert_eq!(shown(&store, 1), None);
-    assert_eq!(box_problems(&store), Vec::<String>::new());
+    assert!(!boxes_pending(&store));
 }
 
 #[test]
 fn triggers_are_back_on_after_a_page_applied_or_failed() {
     let (_dir, mut store) = open();
     store
-        .apply_page(0, &page(0, vec![record(1, resource(1, "a"), OTHER)], true))
+        .apply_page(0, &page(0, vec![record(1, resource(1, "a"), OTHER)], false))
         .unwrap();
     store
         .create_resource(at(resource(2, "b"), 37.4, 127.1))
@@ -535,5 +546,152 @@ fn triggers_are_back_on_after_a_page_applied_or_failed() {
     store
         .retire_resource(ResourceId(Uuid::from_u128(1)))
         .unwrap();
+    assert_eq!(box_problems(&store), Vec::<String>::new());
+}
+
+/// "Near me" around a few centres, as (id, distance) lists.
+fn near_answers(store: &SyncStore) -> Vec<Vec<(ResourceId, f64)>> {
+    [(37.50, 126.95), (37.56, 126.97), (37.48, 127.03)]
+        .into_iter()
+        .map(|(lat, lon)| {
+            store
+                .store()
+                .near(&sharehub_core::ipc::NearQuery {
+                    center: GeoPoint { lat, lon },
+                    radius_m: 5000.0,
+                    limit: 50,
+                    kind: None,
+                    free_only: false,
+                    area: None,
+                    text: None,
+                    open_at: None,
+                })
+                .unwrap()
+                .into_iter()
+                .map(|n| (n.summary.id, n.distance_m))
+                .collect()
+        })
+        .collect()
+}
+
+/// Resources spread over a few km around 37.5, 127.0 (reproducible).
+fn spread(from: u128, count: u128, name: &str) -> Vec<Resource> {
+    (from..from + count)
+        .map(|n| {
+            let (a, b) = ((n * 7919 % 1000) as f64, (n * 104_729 % 1000) as f64);
+            at(
+                resource(n, name),
+                37.45 + a / 10_000.0,
+                126.95 + b / 10_000.0,
+            )
+        })
+        .collect()
+}
+
+fn records(first_seq: u64, resources: Vec<Resource>) -> Vec<Change> {
+    resources
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| record(first_seq + i as u64, r, OTHER))
+        .collect()
+}
+
+#[test]
+fn a_first_sync_builds_the_rtree_when_the_pull_ends_and_near_scans_meanwhile() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("device.db");
+    let mut store = SyncStore::open(&path).unwrap();
+    store.set_account(ME).unwrap();
+    store
+        .store_mut()
+        .upsert_resources(&spread(1, 30, "bundled"))
+        .unwrap();
+    store
+        .apply_page(0, &page(0, records(1, spread(100, 200, "first")), true))
+        .unwrap();
+    assert!(boxes_pending(&store), "boxes wait for the end of the pull");
+    let scanned = near_answers(&store);
+    assert!(scanned.iter().all(|answer| !answer.is_empty()));
+    // Meanwhile the app writes through its own connection, with triggers.
+    let mut app = SyncStore::open(&path).unwrap();
+    app.create_resource(at(resource(9000, "mine"), 37.5, 126.99))
+        .unwrap();
+    // A crash: the pull resumes on a new connection from the stored cursor.
+    drop(store);
+    let mut store = SyncStore::open(&path).unwrap();
+    assert!(boxes_pending(&store));
+    let cursor = store.cursor().unwrap();
+    let mut second = records(cursor + 1, spread(300, 200, "second"));
+    // Moves, deletes (rowids freed and taken again), an edit of a bundled record.
+    second.push(record(
+        1000,
+        at(resource(100, "moved"), 37.51, 127.01),
+        OTHER,
+    ));
+    second.push(tombstone(1001, 101));
+    second.push(tombstone(1002, 299));
+    second.push(record(
+        1003,
+        at(resource(5, "now theirs"), 37.52, 127.02),
+        OTHER,
+    ));
+    second.extend(records(1004, spread(600, 10, "after deletes")));
+    store
+        .apply_page(cursor, &page(cursor, second, true))
+        .unwrap();
+    assert!(boxes_pending(&store));
+    let during = near_answers(&store);
+    let cursor = store.cursor().unwrap();
+    store
+        .apply_page(
+            cursor,
+            &page(cursor, records(cursor + 1, spread(700, 50, "last")), false),
+        )
+        .unwrap();
+    assert!(!boxes_pending(&store), "the last page built the R*Tree");
+    assert_eq!(box_problems(&store), Vec::<String>::new());
+    assert_eq!(shown(&store, 1), None, "bundled rows the server lacks went");
+    assert!(
+        shown(&store, 9000).is_some(),
+        "the pending local change stays"
+    );
+    let built = near_answers(&store);
+    assert_ne!(during, built, "the last page added nearer resources");
+    // The R*Tree's answers are those of a scan (the same query while boxes are pending).
+    store
+        .conn()
+        .execute("UPDATE sync_state SET boxes_pending = 1", [])
+        .unwrap();
+    assert_eq!(near_answers(&store), built);
+    store
+        .conn()
+        .execute("UPDATE sync_state SET boxes_pending = 0", [])
+        .unwrap();
+    // Later pages and local writes keep it in step, box by box.
+    let cursor = store.cursor().unwrap();
+    let mut later = records(cursor + 1, spread(800, 20, "later"));
+    later.push(tombstone(cursor + 100, 701));
+    store
+        .apply_page(cursor, &page(cursor, later, false))
+        .unwrap();
+    app.update_resource(at(resource(9000, "mine moved"), 37.46, 126.96))
+        .unwrap();
+    assert_eq!(box_problems(&store), Vec::<String>::new());
+}
+
+#[test]
+fn signing_out_in_the_middle_of_a_first_sync_leaves_a_complete_rtree() {
+    let (_dir, mut store) = open();
+    store
+        .store_mut()
+        .upsert_resources(&spread(1, 20, "bundled"))
+        .unwrap();
+    store
+        .apply_page(0, &page(0, records(1, spread(100, 100, "first")), true))
+        .unwrap();
+    assert!(boxes_pending(&store));
+    store.forget_account().unwrap();
+    assert!(!boxes_pending(&store));
+    assert_eq!(store.store().count_resources().unwrap(), 20);
     assert_eq!(box_problems(&store), Vec::<String>::new());
 }
