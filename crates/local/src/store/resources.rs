@@ -169,7 +169,14 @@ impl Store {
     }
 }
 
+/// Inserts or replaces `resources` with the triggers off, boxes put right after
+/// (`rtree::write_with_boxes`).
 fn insert_all(tx: &rusqlite::Transaction<'_>, resources: &[Resource]) -> Result<()> {
+    let ids = super::rtree::ids_json(resources.iter().map(|r| r.id.0));
+    super::rtree::write_with_boxes(tx, &ids, || insert_rows(tx, resources))
+}
+
+fn insert_rows(tx: &rusqlite::Transaction<'_>, resources: &[Resource]) -> Result<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT OR REPLACE INTO resource (id, kind, name_ko, name_en, description_ko, description_en,
              lat, lon, address_ko, address_en, district_ko, district_en, neighborhood_ko,

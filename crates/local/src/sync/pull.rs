@@ -11,7 +11,6 @@
 //! (`store::rtree::rebuild`). Either way each committed page leaves a consistent file that
 //! a resumed pull carries on from.
 
-use rusqlite::config::DbConfig;
 use rusqlite::params;
 use sharehub_core::wire::{Change, ChangesPage, EntityKind};
 use sharehub_core::ResourceId;
@@ -19,6 +18,7 @@ use sharehub_core::ResourceId;
 use super::plan::{self, Boxes};
 use super::replica::{to_json, Copy, SyncStore, Tx};
 use crate::error::Result;
+use crate::store::rtree;
 
 /// What applying one page did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -73,32 +73,17 @@ impl SyncStore {
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM server_resource)", [], |r| {
                     r.get(0)
                 })?;
-            {
-                let _untriggered = TriggersOff::new(tx)?;
-                if boxes == Boxes::PerPage {
-                    let ids = page_ids(page);
-                    // Boxes of the rows this page may change or delete go; after the page,
-                    // every row it names gets its box back. Rowids a deleted row frees can
-                    // only be reused by this page's own rows, so nothing else is touched.
-                    tx.prepare_cached(
-                        "DELETE FROM resource_rtree WHERE id IN (SELECT rowid FROM resource
-                             WHERE id IN (SELECT value FROM json_each(?1)))",
-                    )?
-                    .execute([&ids])?;
-                    for change in &page.changes {
-                        apply_change(tx, change, copies_exist)?;
-                    }
-                    tx.prepare_cached(
-                        "INSERT INTO resource_rtree (id, min_lat, max_lat, min_lon, max_lon)
-                             SELECT rowid, lat, lat, lon, lon FROM resource
-                             WHERE id IN (SELECT value FROM json_each(?1))",
-                    )?
-                    .execute([&ids])?;
-                } else {
-                    for change in &page.changes {
-                        apply_change(tx, change, copies_exist)?;
-                    }
+            let apply_all = || -> Result<()> {
+                for change in &page.changes {
+                    apply_change(tx, change, copies_exist)?;
                 }
+                Ok(())
+            };
+            if boxes == Boxes::PerPage {
+                rtree::write_with_boxes(tx, &page_ids(page), apply_all)?;
+            } else {
+                let _untriggered = rtree::TriggersOff::new(tx)?;
+                apply_all()?;
             }
             let full_pull = full_pull || since == 0;
             let finished_full_pull = full_pull && !page.has_more;
@@ -113,7 +98,7 @@ impl SyncStore {
                 )?;
             }
             if boxes == Boxes::BuildNow {
-                crate::store::rtree::rebuild(tx)?;
+                rtree::rebuild(tx)?;
             }
             tx.prepare_cached(
                 "UPDATE sync_state SET cursor = ?1, full_pull = ?2, boxes_pending = ?3
@@ -132,53 +117,12 @@ impl SyncStore {
     }
 }
 
-/// The ids of the records a page names, as a JSON array (for `json_each`).
+/// The ids of the records a page names.
 fn page_ids(page: &ChangesPage) -> String {
-    let mut ids = String::with_capacity(page.changes.len() * 39 + 2);
-    ids.push('[');
-    for (n, change) in page.changes.iter().enumerate() {
-        let id = match change {
-            Change::Resource { record, .. } => record.resource.id.0,
-            Change::Tombstone { id, .. } => *id,
-        };
-        if n > 0 {
-            ids.push(',');
-        }
-        ids.push('"');
-        ids.push_str(
-            id.hyphenated()
-                .encode_lower(&mut uuid::Uuid::encode_buffer()),
-        );
-        ids.push('"');
-    }
-    ids.push(']');
-    ids
-}
-
-/// Turns the connection's triggers off until dropped (also on an error or a panic, before
-/// the transaction rolls back). Toggling expires the connection's prepared statements, so
-/// none keeps the other setting.
-struct TriggersOff<'a> {
-    conn: &'a rusqlite::Connection,
-}
-
-impl<'a> TriggersOff<'a> {
-    fn new(conn: &'a rusqlite::Connection) -> Result<TriggersOff<'a>> {
-        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
-        Ok(TriggersOff { conn })
-    }
-}
-
-impl Drop for TriggersOff<'_> {
-    fn drop(&mut self) {
-        if let Err(e) = self
-            .conn
-            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true)
-        {
-            // Cannot fail for a valid option; never go on silently without triggers.
-            panic!("could not turn the database triggers back on: {e}");
-        }
-    }
+    rtree::ids_json(page.changes.iter().map(|change| match change {
+        Change::Resource { record, .. } => record.resource.id.0,
+        Change::Tombstone { id, .. } => *id,
+    }))
 }
 
 fn apply_change(tx: &Tx<'_>, change: &Change, copies_exist: bool) -> Result<()> {
