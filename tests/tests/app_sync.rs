@@ -449,6 +449,15 @@ async fn refused_change_needs_attention_and_sign_out_removes_the_data() {
                 shown.as_str() == Some("<b>Loud drill</b>"),
                 "the edit form shows {shown:?}"
             );
+            // The open form fits a phone.
+            app.client.set_window_size(390, 844).await?;
+            let widths = app
+                .js("return [document.documentElement.scrollWidth, window.innerWidth]")
+                .await?;
+            let (scroll, inner) = (widths[0].as_u64(), widths[1].as_u64());
+            ensure!(inner <= Some(400), "window did not shrink: {inner:?}");
+            ensure!(scroll <= inner, "the edit form is {scroll:?}px wide in {inner:?}px");
+            app.screenshot("attention-edit-phone").await?;
             retype(app, "[data-test=attention-edit-name]", "   ").await?;
             click(app, "[data-test=attention-edit-send]").await?;
             let error = app
