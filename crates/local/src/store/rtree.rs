@@ -311,6 +311,32 @@ mod tests {
         (dir, store)
     }
 
+    /// Writes here turn every trigger off and do the R*Tree triggers' work themselves. A
+    /// migration that adds another trigger must teach [`write_with_boxes`] and [`rebuild`]
+    /// its work too, or batch writes and first syncs would silently skip it.
+    #[test]
+    fn the_only_triggers_are_the_ones_this_module_stands_in_for() {
+        let (_dir, store) = store_with_points(&[]);
+        let mut names: Vec<String> = store
+            .connection()
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<std::result::Result<_, _>>()
+            .unwrap();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "resource_rtree_after_delete",
+                "resource_rtree_after_insert",
+                "resource_rtree_after_move",
+            ],
+            "a new trigger: make store/rtree.rs do its work when triggers are off"
+        );
+    }
+
     /// Every box as the R*Tree returns it, by id.
     fn boxes(store: &Store) -> Vec<(i64, f64, f64, f64, f64)> {
         store
