@@ -424,6 +424,11 @@ async fn refused_change_needs_attention_and_sign_out_removes_the_data() {
                 .text()
                 .await?;
             ensure!(reason.contains("plain text"), "{reason:?}");
+            let explained = text_of(app, "[data-test=attention-explained]").await?;
+            ensure!(
+                explained.is_some_and(|e| e.contains("did not accept")),
+                "the list says in plain words what it is"
+            );
             let sent = server_answers(server_ref)?;
 
             // Retry: sent again (a new idempotency key), refused again for the same reason.

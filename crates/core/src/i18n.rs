@@ -101,6 +101,7 @@ catalog! {
     ServerLabel => "서버", "Server";
     OfflineDemoMode => "오프라인 체험 모드: 서버 없이 기기에 들어 있는 서울 예시 데이터를 보여 줘요.", "Offline demo mode: no server is set, so the app shows the Seoul demo data that comes with it.";
     NeedsAttentionHeading => "확인이 필요한 변경", "Changes that need your attention";
+    NeedsAttentionExplained => "서버가 받지 않은 변경이에요. 서버 답변을 보고 고쳐서 다시 보내거나, 버릴 수 있어요. 버리면 서버에 있는 내용으로 돌아가요.", "The server did not accept these changes. Read its answer, then edit and send again, or discard: discarding goes back to what the server has.";
     NothingNeedsAttention => "확인할 변경이 없어요.", "No changes need your attention.";
     RetryButton => "다시 보내기", "Retry";
     DiscardButton => "버리기", "Discard";

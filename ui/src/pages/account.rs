@@ -233,6 +233,7 @@ fn NeedsAttention() -> impl IntoView {
                         <p class="status" data-test="nothing-needs-attention">{move || lang.t(Msg::NothingNeedsAttention)}</p>
                     }.into_any(),
                     Ok(list) => view! {
+                        <p class="hint" data-test="attention-explained">{move || lang.t(Msg::NeedsAttentionExplained)}</p>
                         <ul class="attention-list">{list.into_iter().map(row).collect_view()}</ul>
                     }.into_any(),
                     Err(error) => view! {
