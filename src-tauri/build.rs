@@ -20,6 +20,7 @@ fn main() {
         "sync_attention_list",
         "sync_attention_retry",
         "sync_attention_edit",
+        "resource_page",
         "position_get",
         "sync_attention_discard",
     ];

@@ -37,6 +37,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::resource::resource_list,
+            commands::resource::resource_page,
             commands::resource::resource_get,
             commands::resource::resource_near,
             commands::settings::settings_get,

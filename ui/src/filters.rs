@@ -6,7 +6,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
-use sharehub_core::ipc::{IpcError, NearQuery, ResourceList, ResourceNear, ResourceQuery};
+use sharehub_core::ipc::{
+    IpcError, NearQuery, PriceChoice, ResourceList, ResourceNear, ResourcePageArgs,
+    ResourcePageGet, ResourceQuery,
+};
+use sharehub_core::text::Language;
 use sharehub_core::{GeoPoint, ResourceKind, ResourceSummary};
 
 use crate::ipc::call;
@@ -150,6 +154,21 @@ impl Filters {
         }
     }
 
+    /// The query of the list and the map (everything but "near").
+    fn list_query(&self) -> ResourceQuery {
+        ResourceQuery {
+            kind: self.kind,
+            text: Some(self.text.clone()).filter(|t| !t.trim().is_empty()),
+            area: self.area.clone(),
+            open_at: self.open.instant(),
+            price: match self.price {
+                PriceFilter::Any => PriceChoice::Any,
+                PriceFilter::Free => PriceChoice::Free,
+                PriceFilter::Paid => PriceChoice::Paid,
+            },
+        }
+    }
+
     fn keeps(&self, row: &ResultRow) -> bool {
         let price_ok = match self.price {
             PriceFilter::Any => true,
@@ -190,24 +209,46 @@ pub async fn load_rows(filters: Filters) -> Result<Vec<ResultRow>, IpcError> {
                 })
                 .collect()
         }
-        None => {
-            let query = ResourceQuery {
-                kind: filters.kind,
-                text,
-                area: filters.area.clone(),
-                open_at: filters.open.instant(),
-            };
-            call::<ResourceList>(&query)
-                .await?
-                .into_iter()
-                .map(|resource| ResultRow {
-                    resource,
-                    distance_m: None,
-                })
-                .collect()
-        }
+        None => call::<ResourceList>(&filters.list_query())
+            .await?
+            .into_iter()
+            .map(|resource| ResultRow {
+                resource,
+                distance_m: None,
+            })
+            .collect(),
     };
     Ok(rows.into_iter().filter(|row| filters.keeps(row)).collect())
+}
+
+/// The list's rows for `filters` a page at a time: the first `limit` by name in `language`
+/// and how many match in all. The same filters as [`load_rows`] (near searches, which are
+/// few rows nearest first, go through it), so the list and the map agree.
+pub async fn load_list_page(
+    filters: Filters,
+    language: Language,
+    limit: u32,
+) -> Result<(Vec<ResultRow>, usize), IpcError> {
+    if filters.near.is_some() {
+        let rows = load_rows(filters).await?;
+        let total = rows.len();
+        return Ok((rows, total));
+    }
+    let args = ResourcePageArgs {
+        query: filters.list_query(),
+        language,
+        limit,
+    };
+    let page = call::<ResourcePageGet>(&args).await?;
+    let rows = page
+        .rows
+        .into_iter()
+        .map(|resource| ResultRow {
+            resource,
+            distance_m: None,
+        })
+        .collect();
+    Ok((rows, usize::try_from(page.total).unwrap_or(usize::MAX)))
 }
 
 /// The current filters, and a function that changes them (replacing the history entry so

@@ -59,6 +59,18 @@ pub struct ResourceQuery {
     /// Only resources open at this instant by their schedule (no schedule: always open).
     #[serde(default)]
     pub open_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default)]
+    pub price: PriceChoice,
+}
+
+/// Free of charge, paid, or either.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriceChoice {
+    #[default]
+    Any,
+    Free,
+    Paid,
 }
 
 /// Longest accepted search text, in characters.
@@ -76,6 +88,45 @@ impl Command for ResourceList {
     const NAME: &'static str = "resource_list";
     type Args = ResourceQuery;
     type Output = Vec<ResourceSummary>;
+}
+
+/// Most rows one [`ResourcePageGet`] returns.
+pub const MAX_PAGE_ROWS: u32 = 10_000;
+
+/// The first `limit` rows of the list for `query`, by name in `language`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourcePageArgs {
+    pub query: ResourceQuery,
+    pub language: Language,
+    pub limit: u32,
+}
+
+impl ResourcePageArgs {
+    pub fn check(&self) -> Result<(), IpcError> {
+        self.query.check()?;
+        if !(1..=MAX_PAGE_ROWS).contains(&self.limit) {
+            return Err(IpcError::Invalid {
+                field: "limit".into(),
+                problem: format!("must be between 1 and {MAX_PAGE_ROWS}"),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Rows of the list and how many match in all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourcePage {
+    pub rows: Vec<ResourceSummary>,
+    pub total: u64,
+}
+
+/// The list a page at a time: a city holds more resources than one answer should carry.
+pub struct ResourcePageGet;
+impl Command for ResourcePageGet {
+    const NAME: &'static str = "resource_page";
+    type Args = ResourcePageArgs;
+    type Output = ResourcePage;
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

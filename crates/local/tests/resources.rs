@@ -244,3 +244,48 @@ fn open_at_keeps_resources_open_at_that_instant_by_their_schedule() {
     assert_eq!(day.len(), expected);
     assert!(day.len() > night.len());
 }
+
+#[test]
+fn the_list_comes_a_page_at_a_time_by_name_in_the_persons_language() {
+    use sharehub_core::ipc::PriceChoice;
+    use sharehub_core::text::Language;
+
+    let (_dir, store, demo) = seeded();
+    let all = query(None, None);
+    for language in Language::ALL {
+        let page = store.list_resources_page(&all, language, 50).unwrap();
+        assert_eq!(page.total, demo.resources.len() as u64);
+        assert_eq!(page.rows.len(), 50);
+        let names: Vec<&str> = page.rows.iter().map(|r| r.name.get(language)).collect();
+        assert!(
+            names.windows(2).all(|w| w[0] <= w[1]),
+            "{language:?}: sorted by name {names:?}"
+        );
+        // A longer page starts with the shorter one.
+        let longer = store.list_resources_page(&all, language, 120).unwrap();
+        assert_eq!(longer.rows[..50], page.rows[..]);
+    }
+    // Filters and the count agree with the whole list; free and paid split it.
+    let free = ResourceQuery {
+        price: PriceChoice::Free,
+        ..query(None, None)
+    };
+    let paid = ResourceQuery {
+        price: PriceChoice::Paid,
+        ..query(None, None)
+    };
+    let (free_rows, paid_rows) = (
+        store.list_resources(&free).unwrap(),
+        store.list_resources(&paid).unwrap(),
+    );
+    assert!(free_rows.iter().all(|r| r.pricing.is_free()));
+    assert!(paid_rows.iter().all(|r| !r.pricing.is_free()));
+    assert!(!free_rows.is_empty() && !paid_rows.is_empty());
+    assert_eq!(free_rows.len() + paid_rows.len(), demo.resources.len());
+    let mangwon = query(Some(ResourceKind::BikeStation), Some("망원"));
+    let page = store
+        .list_resources_page(&mangwon, Language::Ko, 10_000)
+        .unwrap();
+    assert_eq!(page.total as usize, page.rows.len());
+    assert_eq!(page.rows, store.list_resources(&mangwon).unwrap());
+}

@@ -16,6 +16,17 @@ pub async fn resource_list(
 }
 
 #[tauri::command]
+pub async fn resource_page(
+    state: State<'_, AppState>,
+    args: sharehub_core::ipc::ResourcePageArgs,
+) -> Result<sharehub_core::ipc::ResourcePage, IpcError> {
+    args.check()?;
+    state
+        .with_store(move |store| store.list_resources_page(&args.query, args.language, args.limit))
+        .await
+}
+
+#[tauri::command]
 pub async fn resource_get(
     state: State<'_, AppState>,
     args: ResourceGetArgs,

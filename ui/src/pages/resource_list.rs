@@ -7,7 +7,7 @@ use sharehub_core::i18n::{distance, price, result_count, show_more, Msg};
 
 use crate::app::{use_lang, ErrorBox, ListUrl};
 use crate::filter_bar::{FilterBar, View};
-use crate::filters::{load_rows, use_filters, ResultRow};
+use crate::filters::{load_list_page, use_filters, Filters, ResultRow};
 use crate::format::{kind_badge_class, kind_label};
 
 #[component]
@@ -23,7 +23,18 @@ pub fn ResourceListPage() -> impl IntoView {
             remember.set(format!("/{}", filters.get().query_string()));
         }
     });
-    let results = LocalResource::new(move || load_rows(filters.get()));
+    // How many rows to show, for the filters it was chosen with: new filters start again
+    // at the first page.
+    let shown = RwSignal::new((Filters::default(), LIST_PAGE));
+    let limit = move || {
+        let current = filters.get();
+        shown.with(|(chosen, n)| if *chosen == current { *n } else { LIST_PAGE })
+    };
+    let results = LocalResource::new(move || load_list_page(filters.get(), lang.get(), limit()));
+    let more = Callback::new(move |()| {
+        let next = limit().saturating_add(LIST_PAGE);
+        shown.set((filters.get_untracked(), next));
+    });
 
     view! {
         <section class="list-page">
@@ -35,7 +46,7 @@ pub fn ResourceListPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="status">{lang.t(Msg::Loading)}</p> }>
                 {move || {
                     results.get().map(|answer| match answer {
-                        Ok(rows) => view! { <ResourceRows rows sorted_by_distance=filters.get_untracked().near.is_some() /> }.into_any(),
+                        Ok((rows, total)) => view! { <ResourceRows rows total more /> }.into_any(),
                         Err(error) => {
                             let retry = Callback::new(move |()| results.refetch());
                             view! { <ErrorBox error retry /> }.into_any()
@@ -48,28 +59,20 @@ pub fn ResourceListPage() -> impl IntoView {
     }
 }
 
-/// Rows rendered at first and added by each "show more": a city holds tens of thousands
+/// Rows asked for at first and added by each "show more": a city holds tens of thousands
 /// of resources, and rendering them all at once would stall the webview.
-const LIST_PAGE: usize = 500;
+const LIST_PAGE: u32 = 500;
 
+/// Rows in the order given (by name in the person's language, or nearest first), `total`
+/// matching in all, and a "show more" button while some are not shown.
 #[component]
-fn ResourceRows(rows: Vec<ResultRow>, sorted_by_distance: bool) -> impl IntoView {
+fn ResourceRows(rows: Vec<ResultRow>, total: usize, more: Callback<()>) -> impl IntoView {
     let lang = use_lang();
     let count = rows.len();
-    let shown = RwSignal::new(LIST_PAGE);
     let items = move || {
         let language = lang.get();
-        let mut rows = rows.clone();
-        if !sorted_by_distance {
-            rows.sort_by(|a, b| {
-                a.resource
-                    .name
-                    .get(language)
-                    .cmp(b.resource.name.get(language))
-            });
-        }
-        rows.into_iter()
-            .take(shown.get())
+        rows.clone()
+            .into_iter()
             .map(|ResultRow { resource: item, distance_m }| {
                 view! {
                     <li data-test="resource-row" data-id=item.id.to_string() data-kind=item.kind.as_str()
@@ -89,12 +92,12 @@ fn ResourceRows(rows: Vec<ResultRow>, sorted_by_distance: bool) -> impl IntoView
             .collect_view()
     };
     view! {
-        <p class="count" data-test="result-count" aria-live="polite">{move || result_count(lang.get(), count)}</p>
-        {(count == 0).then(|| view! { <p class="status" data-test="no-results">{move || lang.t(Msg::NoResults)}</p> })}
+        <p class="count" data-test="result-count" aria-live="polite">{move || result_count(lang.get(), total)}</p>
+        {(total == 0).then(|| view! { <p class="status" data-test="no-results">{move || lang.t(Msg::NoResults)}</p> })}
         <ul class="resource-list" data-test="resource-list">{items}</ul>
-        {move || (count > shown.get()).then(|| view! {
-            <button class="show-more" data-test="show-more" on:click=move |_| shown.update(|n| *n += LIST_PAGE)>
-                {move || show_more(lang.get(), count - shown.get())}
+        {(total > count).then(|| view! {
+            <button class="show-more" data-test="show-more" on:click=move |_| more.run(())>
+                {move || show_more(lang.get(), total - count)}
             </button>
         })}
     }

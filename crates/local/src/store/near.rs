@@ -29,7 +29,7 @@ use geo::{Distance, Haversine, Point};
 use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 use sharehub_core::geo_point::boxes_around;
-use sharehub_core::ipc::{NearQuery, NearbyResource};
+use sharehub_core::ipc::{NearQuery, NearbyResource, PriceChoice};
 use sharehub_core::GeoPoint;
 
 use super::resources::{from_ipc, read_summary, Conditions, Filters, SUMMARY_COLUMNS};
@@ -72,7 +72,11 @@ impl Store {
             kind: query.kind,
             text: query.text.as_deref(),
             area: query.area.as_deref(),
-            free_only: query.free_only,
+            price: if query.free_only {
+                PriceChoice::Free
+            } else {
+                PriceChoice::Any
+            },
             open_at: query.open_at,
         })?;
         let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);

@@ -3,8 +3,9 @@
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 use sharehub_core::demo::DemoFile;
-use sharehub_core::ipc::{check_area_code, IpcError, ResourceQuery};
+use sharehub_core::ipc::{check_area_code, IpcError, PriceChoice, ResourcePage, ResourceQuery};
 use sharehub_core::resource::Visibility;
+use sharehub_core::text::Language;
 use sharehub_core::{GeoPoint, LocalizedText, Resource, ResourceId, ResourceKind, ResourceSummary};
 
 use super::areas::AreaCodes;
@@ -26,7 +27,7 @@ pub(super) struct Filters<'a> {
     pub kind: Option<ResourceKind>,
     pub text: Option<&'a str>,
     pub area: Option<&'a str>,
-    pub free_only: bool,
+    pub price: PriceChoice,
     pub open_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -45,8 +46,10 @@ impl Conditions {
         if let Some(kind) = filters.kind {
             c.push("r.kind = ?", [Value::from(kind.as_str().to_owned())]);
         }
-        if filters.free_only {
-            c.push("json_extract(r.pricing, '$.type') = 'free'", []);
+        match filters.price {
+            PriceChoice::Any => {}
+            PriceChoice::Free => c.push("json_extract(r.pricing, '$.type') = 'free'", []),
+            PriceChoice::Paid => c.push("json_extract(r.pricing, '$.type') <> 'free'", []),
         }
         match parse_area(filters.area)? {
             Some(AreaFilter::Gu(gu)) => c.push("r.gu_code = ?", [Value::from(gu)]),
@@ -113,7 +116,7 @@ impl Store {
             kind: query.kind,
             text: query.text.as_deref(),
             area: query.area.as_deref(),
-            free_only: false,
+            price: query.price,
             open_at: query.open_at,
         })?;
         let mut stmt = self.conn.prepare_cached(&format!(
@@ -124,6 +127,47 @@ impl Store {
             Ok(read_summary(row))
         })?;
         rows.map(|r| r?).collect()
+    }
+
+    /// The first `limit` resources matching `query` by name in `language` (then id), and
+    /// how many match in all. Both read in one transaction, so they agree.
+    pub fn list_resources_page(
+        &self,
+        query: &ResourceQuery,
+        language: Language,
+        limit: u32,
+    ) -> Result<ResourcePage> {
+        let filters = Conditions::for_filters(&Filters {
+            kind: query.kind,
+            text: query.text.as_deref(),
+            area: query.area.as_deref(),
+            price: query.price,
+            open_at: query.open_at,
+        })?;
+        let order = match language {
+            Language::Ko => "r.name_ko, r.id",
+            Language::En => "r.name_en, r.id",
+        };
+        let tx = self.conn.unchecked_transaction()?;
+        let total: u64 = tx
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM resource AS r WHERE {}",
+                filters.where_sql()
+            ))?
+            .query_row(params_from_iter(filters.params()), |r| r.get(0))?;
+        let mut stmt = tx.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM resource AS r WHERE {} ORDER BY {order} LIMIT {limit}",
+            filters.where_sql()
+        ))?;
+        let rows = stmt
+            .query_map(params_from_iter(filters.params()), |row| {
+                Ok(read_summary(row))
+            })?
+            .map(|r| r?)
+            .collect::<Result<Vec<_>>>()?;
+        drop(stmt);
+        tx.finish()?;
+        Ok(ResourcePage { rows, total })
     }
 
     pub fn get_resource(&self, id: ResourceId) -> Result<Resource> {
