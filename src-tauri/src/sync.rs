@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use sharehub_core::ipc::{
-    AttentionEditArgs, AttentionItem, ChangeAction, Connection, IpcError, SyncProgress, SyncStatus,
+    AttentionEditArgs, AttentionItem, ChangeAction, Connection, IpcError, SyncStatus,
     SYNC_STATUS_EVENT,
 };
 use sharehub_core::wire::{LoginRequest, RegisterRequest, SignedIn};
@@ -384,30 +384,15 @@ impl SyncHub {
     /// goes into both languages, as when sharing).
     pub async fn edit(&self, args: AttentionEditArgs) -> Result<SyncStatus, IpcError> {
         args.check()?;
+        let (name, description) = (
+            args.name.trim().to_owned(),
+            args.description.trim().to_owned(),
+        );
         self.local_change(move |db| {
-            let entry = OutboxEntryId(args.entry);
-            let found = db.needs_attention()?.into_iter().find(|e| e.entry == entry);
-            let mut resource = match found.map(|e| e.change) {
-                Some(ResourceChange::Create { resource } | ResourceChange::Update { resource }) => {
-                    resource
-                }
-                Some(ResourceChange::Retire { .. }) => {
-                    return Err(sharehub_local::Error::Invalid {
-                        field: "entry".into(),
-                        problem: "retiring has nothing to edit: retry or discard it".into(),
-                    })
-                }
-                None => {
-                    return Err(sharehub_local::Error::Invalid {
-                        field: "entry".into(),
-                        problem: "this change no longer needs attention".into(),
-                    })
-                }
-            };
-            resource.name = LocalizedText::new(args.name.trim(), args.name.trim());
-            resource.description =
-                LocalizedText::new(args.description.trim(), args.description.trim());
-            db.edit_and_retry(entry, resource)
+            db.edit_in_place_and_retry(OutboxEntryId(args.entry), |resource| {
+                resource.name = LocalizedText::new(name.clone(), name);
+                resource.description = LocalizedText::new(description.clone(), description);
+            })
         })
         .await
     }
@@ -435,10 +420,7 @@ fn apply_event(s: &mut SyncStatus, event: SyncEvent, now: chrono::DateTime<Utc>)
             if progress.done == 0 {
                 return;
             }
-            s.progress = Some(SyncProgress {
-                done: progress.done,
-                total: progress.total,
-            });
+            s.progress = Some(progress);
         }
         SyncEvent::Synced(report) => {
             s.connection = Connection::Online;

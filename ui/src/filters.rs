@@ -187,18 +187,18 @@ impl Filters {
 /// Loads the rows for `filters`: the one function both views use, so they always agree.
 /// "Near" searches run on the device's spatial index (`resource_near`), nearest first.
 pub async fn load_rows(filters: Filters) -> Result<Vec<ResultRow>, IpcError> {
-    let text = Some(filters.text.clone()).filter(|t| !t.trim().is_empty());
     let rows: Vec<ResultRow> = match filters.near {
         Some(center) => {
+            let list = filters.list_query();
             let query = NearQuery {
                 center,
                 radius_m: f64::from(filters.radius_m),
                 limit: NEAR_LIMIT,
-                kind: filters.kind,
-                free_only: filters.price == PriceFilter::Free,
-                area: filters.area.clone(),
-                text,
-                open_at: filters.open.instant(),
+                kind: list.kind,
+                free_only: list.price == PriceChoice::Free,
+                area: list.area,
+                text: list.text,
+                open_at: list.open_at,
             };
             call::<ResourceNear>(&query)
                 .await?

@@ -327,7 +327,6 @@ pub fn as_of(language: Language, minutes: i64) -> String {
     }
 }
 
-/// What to tell the person about an error, in plain words. Details stay in the logs.
 /// The words on the form for a field the shell names in an `Invalid` error.
 fn field_label(field: &str) -> Option<Msg> {
     Some(match field {
@@ -341,6 +340,7 @@ fn field_label(field: &str) -> Option<Msg> {
     })
 }
 
+/// What to tell the person about an error, in plain words. Details stay in the logs.
 pub fn error_message(language: Language, error: &IpcError) -> String {
     match (language, error) {
         (Language::Ko, IpcError::NotFound { .. }) => {
@@ -349,20 +349,16 @@ pub fn error_message(language: Language, error: &IpcError) -> String {
         (Language::En, IpcError::NotFound { .. }) => {
             "We could not find that. It may have been removed.".into()
         }
-        (Language::Ko, IpcError::Invalid { field, problem }) => match field_label(field) {
-            Some(label) => format!(
-                "입력한 내용을 확인해 주세요. ({}: {problem})",
-                label.text(language)
-            ),
-            None => format!("입력한 내용을 확인해 주세요. ({problem})"),
-        },
-        (Language::En, IpcError::Invalid { field, problem }) => match field_label(field) {
-            Some(label) => format!(
-                "Please check what you entered. ({}: {problem})",
-                label.text(language)
-            ),
-            None => format!("Please check what you entered. ({problem})"),
-        },
+        (_, IpcError::Invalid { field, problem }) => {
+            let detail = match field_label(field) {
+                Some(label) => format!("{}: {problem}", label.text(language)),
+                None => problem.clone(),
+            };
+            match language {
+                Language::Ko => format!("입력한 내용을 확인해 주세요. ({detail})"),
+                Language::En => format!("Please check what you entered. ({detail})"),
+            }
+        }
         (Language::Ko, IpcError::Conflict { .. }) => {
             "다른 변경과 겹쳐서 저장하지 못했어요. 다시 시도해 주세요.".into()
         }

@@ -71,6 +71,11 @@ impl LocalizedText {
         }
     }
 
+    /// What a person typed in one language, standing for both (trimmed).
+    pub fn typed(text: &str) -> Self {
+        Self::new(text.trim(), text.trim())
+    }
+
     pub fn get(&self, language: Language) -> &str {
         match language {
             Language::Ko => &self.ko,

@@ -93,34 +93,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let mut store = SyncStore::open(&dir.path().join("device.db"))?;
     store.set_account(owner)?;
-    if let Ok(n) = std::env::var("CKPT") {
-        store
-            .store()
-            .connection()
-            .execute_batch(&format!("PRAGMA wal_autocheckpoint = {n}"))?;
-    }
-    if let Ok(cache) = std::env::var("CACHE0") {
-        store
-            .store()
-            .connection()
-            .execute_batch(&format!("PRAGMA cache_size = {cache}"))?;
-    }
     let started = Instant::now();
     let cpu_before = process_cpu_seconds();
     for (since, page) in &pages {
         let applied = store.apply_page(*since, page)?;
         assert!(applied.applied);
-    }
-    if std::env::var("CKPTEND").is_ok() {
-        let t = Instant::now();
-        let r: (i64, i64, i64) =
-            store
-                .store()
-                .connection()
-                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?;
-        println!("checkpoint {r:?} {:?}", t.elapsed());
     }
     let elapsed = started.elapsed();
     let cpu = process_cpu_seconds() - cpu_before;

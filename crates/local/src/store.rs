@@ -105,6 +105,15 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
     })
 }
 
+/// A record id as stored (text), back to a [`sharehub_core::ResourceId`].
+pub(crate) fn parse_id(id: &str) -> Result<sharehub_core::ResourceId> {
+    id.parse()
+        .map_err(|e: uuid::Error| crate::Error::CorruptRow {
+            id: id.to_owned(),
+            detail: e.to_string(),
+        })
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;

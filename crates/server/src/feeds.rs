@@ -187,10 +187,6 @@ impl FeedIngester {
         })
     }
 
-    pub fn feed(&self) -> &StationFeed {
-        &self.feed
-    }
-
     /// Fetches, parses and stores the feed once. On any failure nothing is stored and the
     /// error names the feed and the reason.
     pub async fn refresh_once(&self) -> Result<RefreshSummary> {

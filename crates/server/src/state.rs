@@ -84,10 +84,6 @@ impl Stopping {
         self.0.send_replace(true);
     }
 
-    pub fn is_stopping(&self) -> bool {
-        *self.0.borrow()
-    }
-
     /// Completes once [`Stopping::begin`] was called (at once if it was already).
     pub async fn wait(&self) {
         let mut receiver = self.0.subscribe();

@@ -77,7 +77,6 @@ pub async fn resource_create(
         .dong
         .map(|d| d.name)
         .unwrap_or_else(|| place.name.clone());
-    let both = |text: &str| LocalizedText::new(text.trim(), text.trim());
     let neighbor = LocalizedText::new(
         Msg::NeighborOwner.text(sharehub_core::text::Language::Ko),
         Msg::NeighborOwner.text(sharehub_core::text::Language::En),
@@ -85,8 +84,8 @@ pub async fn resource_create(
     let resource = Resource {
         id: ResourceId::new_v7(),
         kind: args.kind,
-        name: both(&args.name),
-        description: both(&args.description),
+        name: LocalizedText::typed(&args.name),
+        description: LocalizedText::typed(&args.description),
         location: place.location,
         address: LocalizedText::new(
             format!("{} {}", area.gu.name.ko, dong.ko),

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::near::invalid;
 use super::{Command, IpcError, NoArgs};
 use crate::wire::Role;
 use crate::{LocalizedText, ResourceId, ResourceKind};
@@ -76,9 +77,7 @@ impl SyncStatus {
             *self = next;
         }
     }
-}
 
-impl SyncStatus {
     /// A device with a server but no data yet, which cannot get any now: the UI shows what
     /// to do (check the connection, sign in).
     pub fn needs_first_sync(&self) -> bool {
@@ -250,16 +249,10 @@ impl ResourceCreateArgs {
 /// A text the person typed: not blank and at most `max` characters.
 fn check_typed(field: &str, value: &str, max: usize) -> Result<(), IpcError> {
     if value.trim().is_empty() {
-        return Err(IpcError::Invalid {
-            field: field.into(),
-            problem: "must not be empty".into(),
-        });
+        return Err(invalid(field, "must not be empty"));
     }
     if value.chars().count() > max {
-        return Err(IpcError::Invalid {
-            field: field.into(),
-            problem: format!("must be at most {max} characters"),
-        });
+        return Err(invalid(field, format!("must be at most {max} characters")));
     }
     Ok(())
 }

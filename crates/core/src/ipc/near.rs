@@ -118,7 +118,7 @@ impl Command for AreaList {
     type Output = Vec<AreaResourceCount>;
 }
 
-fn invalid(field: &str, problem: impl Into<String>) -> IpcError {
+pub(super) fn invalid(field: &str, problem: impl Into<String>) -> IpcError {
     IpcError::Invalid {
         field: field.into(),
         problem: problem.into(),

@@ -57,20 +57,7 @@ pub fn merge_station_files(
         .stations
         .iter()
         .map(|station| station.station_id.as_str())
-        .chain(
-            information
-                .report
-                .skipped
-                .iter()
-                .filter_map(|skipped| skipped.station_id.as_deref()),
-        )
-        .chain(
-            information
-                .report
-                .dropped_without_coordinates
-                .iter()
-                .map(String::as_str),
-        )
+        .chain(information.report.left_out_station_ids())
         .collect();
     for (index, entry) in status.stations.iter().enumerate() {
         if !known.contains(entry.station_id.as_str()) {

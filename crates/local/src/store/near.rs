@@ -83,9 +83,16 @@ impl Store {
         // One read transaction: every step sees the same snapshot.
         let tx = self.conn.unchecked_transaction()?;
         let mut exact = ExactDistances::new(self, query.center, &filters)?;
-        let mut radius = query.radius_m.min(FIRST_RADIUS_M);
+        let boxes_pending = super::rtree::boxes_pending(&self.conn)?;
+        // Without the R*Tree every step is a scan of the rows: make it one.
+        let mut radius = if boxes_pending {
+            query.radius_m
+        } else {
+            query.radius_m.min(FIRST_RADIUS_M)
+        };
         let matches = loop {
-            let matches = self.nearest_within(query.center, radius, limit, &mut exact)?;
+            let matches =
+                self.nearest_within(query.center, radius, limit, boxes_pending, &mut exact)?;
             if matches.len() >= limit || radius >= query.radius_m {
                 break matches;
             }
@@ -121,9 +128,10 @@ impl Store {
         center: GeoPoint,
         radius_m: f64,
         limit: usize,
+        boxes_pending: bool,
         exact: &mut ExactDistances<'_>,
     ) -> Result<Vec<Match>> {
-        let mut candidates = self.candidates(center, radius_m)?;
+        let mut candidates = self.candidates(center, radius_m, boxes_pending)?;
         candidates.sort_by(|a, b| a.lower_bound_m.total_cmp(&b.lower_bound_m));
         // Sorted by distance; `matches[limit - 1]` is the bar the rest must reach.
         let mut matches: Vec<Match> = Vec::new();
@@ -155,12 +163,13 @@ impl Store {
     }
 
     /// The R*Tree entries in the boxes of the circle, with a lower bound of their distance.
-    fn candidates(&self, center: GeoPoint, radius_m: f64) -> Result<Vec<Candidate>> {
+    fn candidates(
+        &self,
+        center: GeoPoint,
+        radius_m: f64,
+        boxes_pending: bool,
+    ) -> Result<Vec<Candidate>> {
         let boxes = boxes_around(center, radius_m);
-        let boxes_pending: bool = self
-            .conn
-            .prepare_cached("SELECT boxes_pending FROM sync_state WHERE id = 1")?
-            .query_row([], |r| r.get(0))?;
         let mut stmt = self.conn.prepare_cached(if boxes_pending {
             // A first sync is writing rows without boxes (migration 0006): scan the rows,
             // each a box of one point.

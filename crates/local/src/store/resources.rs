@@ -40,6 +40,19 @@ pub(super) struct Conditions {
     params: Vec<Value>,
 }
 
+impl<'a> Filters<'a> {
+    /// The filters of the list (no price or near of its own).
+    fn of(query: &'a ResourceQuery) -> Filters<'a> {
+        Filters {
+            kind: query.kind,
+            text: query.text.as_deref(),
+            area: query.area.as_deref(),
+            price: query.price,
+            open_at: query.open_at,
+        }
+    }
+}
+
 impl Conditions {
     pub(super) fn for_filters(filters: &Filters<'_>) -> Result<Conditions> {
         let mut c = Conditions::default();
@@ -112,13 +125,7 @@ fn parse_area(area: Option<&str>) -> Result<Option<AreaFilter>> {
 impl Store {
     /// Lists resources matching `query`, ordered by Korean name.
     pub fn list_resources(&self, query: &ResourceQuery) -> Result<Vec<ResourceSummary>> {
-        let filters = Conditions::for_filters(&Filters {
-            kind: query.kind,
-            text: query.text.as_deref(),
-            area: query.area.as_deref(),
-            price: query.price,
-            open_at: query.open_at,
-        })?;
+        let filters = Conditions::for_filters(&Filters::of(query))?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM resource AS r WHERE {} ORDER BY r.name_ko, r.id",
             filters.where_sql()
@@ -137,13 +144,7 @@ impl Store {
         language: Language,
         limit: u32,
     ) -> Result<ResourcePage> {
-        let filters = Conditions::for_filters(&Filters {
-            kind: query.kind,
-            text: query.text.as_deref(),
-            area: query.area.as_deref(),
-            price: query.price,
-            open_at: query.open_at,
-        })?;
+        let filters = Conditions::for_filters(&Filters::of(query))?;
         let order = match language {
             Language::Ko => "r.name_ko, r.id",
             Language::En => "r.name_en, r.id",
@@ -156,13 +157,15 @@ impl Store {
             ))?
             .query_row(params_from_iter(filters.params()), |r| r.get(0))?;
         let mut stmt = tx.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM resource AS r WHERE {} ORDER BY {order} LIMIT {limit}",
+            "SELECT {SUMMARY_COLUMNS} FROM resource AS r WHERE {} ORDER BY {order} LIMIT ?",
             filters.where_sql()
         ))?;
+        let limit = Value::from(i64::from(limit));
         let rows = stmt
-            .query_map(params_from_iter(filters.params()), |row| {
-                Ok(read_summary(row))
-            })?
+            .query_map(
+                params_from_iter(filters.params().iter().chain([&limit])),
+                |row| Ok(read_summary(row)),
+            )?
             .map(|r| r?)
             .collect::<Result<Vec<_>>>()?;
         drop(stmt);

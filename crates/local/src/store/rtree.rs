@@ -75,6 +75,14 @@ pub(crate) fn write_with_boxes<T>(
 }
 
 /// Record ids as a JSON array of their text form (as `resource.id` stores them).
+/// Whether a first sync is writing rows without their boxes (migration 0006): until it ends,
+/// the R*Tree misses rows and "near me" scans the rows instead.
+pub(crate) fn boxes_pending(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT boxes_pending FROM sync_state WHERE id = 1")?
+        .query_row([], |r| r.get(0))?)
+}
+
 pub(crate) fn ids_json(ids: impl IntoIterator<Item = uuid::Uuid>) -> String {
     let mut json = String::from("[");
     for (n, id) in ids.into_iter().enumerate() {

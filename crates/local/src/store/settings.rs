@@ -1,6 +1,6 @@
 //! The person's settings, one row per key.
 
-use rusqlite::OptionalExtension;
+use rusqlite::{Connection, OptionalExtension};
 use sharehub_core::text::Language;
 
 use super::Store;
@@ -11,25 +11,30 @@ const LANGUAGE: &str = "language";
 impl Store {
     /// The language the person chose, if they ever chose one.
     pub fn language(&self) -> Result<Option<Language>> {
-        let tag: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT value FROM setting WHERE key = ?1",
-                [LANGUAGE],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(tag.as_deref().and_then(Language::parse))
+        Ok(self.setting(LANGUAGE)?.as_deref().and_then(Language::parse))
     }
 
     pub fn set_language(&mut self, language: Language) -> Result<()> {
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO setting (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [LANGUAGE, language.tag()],
-            )?;
-            Ok(())
-        })
+        self.write(|tx| put_setting(tx, LANGUAGE, language.tag()))
     }
+
+    /// The value stored under `key`, if any.
+    pub(super) fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+}
+
+/// Stores `value` under `key` (in the caller's write transaction).
+pub(super) fn put_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO setting (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
 }

@@ -2,10 +2,11 @@
 //! with the instant the server read them, so the app can show them (and their age) offline.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Row};
 use sharehub_core::wire::{StationLiveStatus, StationStatusList};
 
-use super::Store;
+use super::settings::put_setting;
+use super::{parse_id, Store};
 use crate::error::{Error, Result};
 
 /// The setting that keeps the `since_fetched` cursor of the next refresh.
@@ -47,11 +48,7 @@ impl Store {
                 ])?;
             }
             if let Some(next) = list.next_since_fetched {
-                tx.execute(
-                    "INSERT INTO setting (key, value) VALUES (?1, ?2)
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    params![CURSOR, next.to_rfc3339()],
-                )?;
+                put_setting(tx, CURSOR, &next.to_rfc3339())?;
             }
             Ok(())
         })
@@ -59,13 +56,8 @@ impl Store {
 
     /// The cursor for the next refresh (`None`: fetch everything).
     pub fn station_status_cursor(&self) -> Result<Option<DateTime<Utc>>> {
-        let text: Option<String> = self
-            .conn
-            .query_row("SELECT value FROM setting WHERE key = ?1", [CURSOR], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        Ok(text
+        Ok(self
+            .setting(CURSOR)?
             .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
             .map(|d| d.with_timezone(&Utc)))
     }
@@ -77,29 +69,27 @@ impl Store {
                     last_reported, feed_last_updated, fetched_at
              FROM station_status ORDER BY resource_id",
         )?;
-        let rows = stmt.query_map([], |row| {
-            Ok((|| -> Result<StationLiveStatus> {
-                let id: String = row.get(0)?;
-                Ok(StationLiveStatus {
-                    id: id.parse().map_err(|e: uuid::Error| Error::CorruptRow {
-                        id: id.clone(),
-                        detail: e.to_string(),
-                    })?,
-                    bikes_available: row.get(1)?,
-                    docks_available: row.get(2)?,
-                    is_renting: row.get(3)?,
-                    is_returning: row.get(4)?,
-                    last_reported: instant(row, 5)?,
-                    feed_last_updated: instant(row, 6)?,
-                    fetched_at: instant(row, 7)?.ok_or_else(|| Error::CorruptRow {
-                        id: id.clone(),
-                        detail: "no fetched_at".into(),
-                    })?,
-                })
-            })())
-        })?;
+        let rows = stmt.query_map([], |row| Ok(read_status(row)))?;
         rows.map(|r| r?).collect()
     }
+}
+
+/// A `station_status` row as the columns `station_status` selects.
+fn read_status(row: &Row<'_>) -> Result<StationLiveStatus> {
+    let id: String = row.get(0)?;
+    Ok(StationLiveStatus {
+        id: parse_id(&id)?,
+        bikes_available: row.get(1)?,
+        docks_available: row.get(2)?,
+        is_renting: row.get(3)?,
+        is_returning: row.get(4)?,
+        last_reported: instant(row, 5)?,
+        feed_last_updated: instant(row, 6)?,
+        fetched_at: instant(row, 7)?.ok_or_else(|| Error::CorruptRow {
+            id: id.clone(),
+            detail: "no fetched_at".into(),
+        })?,
+    })
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -38,16 +38,10 @@ impl Default for SyncConfig {
     }
 }
 
-/// How far a pull is, for a progress bar during a long first sync.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SyncProgress {
-    /// Changes applied so far in this sync.
-    pub done: u64,
-    /// All changes of this sync, estimated from the newest `seq` the server announced on
-    /// its event stream (an upper bound: it counts changes this person cannot see);
-    /// `None` until the stream has said.
-    pub total: Option<u64>,
-}
+/// How far a pull is, for a progress bar during a long first sync: changes applied so far
+/// and, estimated from the newest `seq` the server gave (an upper bound: it counts changes
+/// this person cannot see), all of this sync's. The IPC contract's own type.
+pub use sharehub_core::ipc::SyncProgress;
 
 /// What one sync did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -111,7 +105,7 @@ struct Inner {
     /// The newest change-log `seq` the server announced (0: none yet).
     latest_seq: AtomicU64,
     /// Whether the session's account was checked against the one the database holds.
-    account_checked: std::sync::atomic::AtomicBool,
+    account_checked: AtomicBool,
 }
 
 impl std::fmt::Debug for SyncEngine {
@@ -140,7 +134,7 @@ impl SyncEngine {
                 config,
                 session_changed: tokio::sync::Notify::new(),
                 latest_seq: AtomicU64::new(0),
-                account_checked: std::sync::atomic::AtomicBool::new(false),
+                account_checked: AtomicBool::new(false),
             }),
         })
     }
@@ -371,11 +365,7 @@ impl SyncEngine {
             let latest = self.inner.latest_seq.load(Ordering::Relaxed);
             progress(SyncProgress {
                 done: report.pulled,
-                total: (latest > start).then(|| {
-                    report
-                        .pulled
-                        .max(report.pulled + latest.saturating_sub(next_since))
-                }),
+                total: (latest > start).then(|| report.pulled + latest.saturating_sub(next_since)),
             });
             if !more {
                 break;

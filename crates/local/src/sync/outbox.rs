@@ -360,14 +360,21 @@ impl SyncStore {
 
     /// Like [`Self::retry`] with an edited record (same id; not for retiring).
     pub fn edit_and_retry(&mut self, entry: OutboxEntryId, resource: Resource) -> Result<()> {
+        self.edit_in_place_and_retry(entry, |old| *old = resource)
+    }
+
+    /// Like [`Self::retry`] after `edit` changed the record as sent, in one transaction
+    /// (the id must stay; retiring has nothing to edit).
+    pub fn edit_in_place_and_retry(
+        &mut self,
+        entry: OutboxEntryId,
+        edit: impl FnOnce(&mut Resource),
+    ) -> Result<()> {
         self.write(|tx| {
-            let (seq, change) = tx.needing_attention(entry)?;
-            let change = match change {
-                ResourceChange::Create { resource: old } if old.id == resource.id => {
-                    ResourceChange::Create { resource }
-                }
-                ResourceChange::Update { resource: old } if old.id == resource.id => {
-                    ResourceChange::Update { resource }
+            let (seq, mut change) = tx.needing_attention(entry)?;
+            let resource = match &mut change {
+                ResourceChange::Create { resource } | ResourceChange::Update { resource } => {
+                    resource
                 }
                 ResourceChange::Retire { .. } => {
                     return Err(invalid(FieldProblem::new(
@@ -375,13 +382,15 @@ impl SyncStore {
                         "retiring has nothing to edit: retry or discard it",
                     )))
                 }
-                _ => {
-                    return Err(invalid(FieldProblem::new(
-                        "id",
-                        "the edited resource must keep its id",
-                    )))
-                }
             };
+            let id = resource.id;
+            edit(resource);
+            if resource.id != id {
+                return Err(invalid(FieldProblem::new(
+                    "id",
+                    "the edited resource must keep its id",
+                )));
+            }
             tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
             tx.check_change(&change)?;
             tx.enqueue(entry, &change)

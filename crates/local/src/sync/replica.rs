@@ -11,7 +11,7 @@ use sharehub_core::{Resource, ResourceId};
 
 use super::plan::ResourceChange;
 use crate::error::{Error, Result};
-pub(crate) use crate::store::to_json;
+pub(crate) use crate::store::{parse_id, to_json};
 use crate::Store;
 
 /// `PRAGMA cache_size` of a sync connection, negative: in KiB.
@@ -151,11 +151,7 @@ fn account_in(conn: &rusqlite::Connection) -> Result<Option<AccountId>> {
 }
 
 fn forget_in(tx: &Transaction<'_>) -> Result<()> {
-    let boxes_pending: bool = tx.query_row(
-        "SELECT boxes_pending FROM sync_state WHERE id = 1",
-        [],
-        |r| r.get(0),
-    )?;
+    let boxes_pending = crate::store::rtree::boxes_pending(tx)?;
     tx.execute_batch(
         "DELETE FROM resource WHERE server_version IS NOT NULL
              OR id IN (SELECT id FROM server_resource)
@@ -170,14 +166,6 @@ fn forget_in(tx: &Transaction<'_>) -> Result<()> {
         crate::store::rtree::rebuild(tx)?;
     }
     Ok(())
-}
-
-/// A record id as stored (text), back to a [`ResourceId`].
-pub(crate) fn parse_id(id: &str) -> Result<ResourceId> {
-    id.parse().map_err(|e: uuid::Error| Error::CorruptRow {
-        id: id.to_owned(),
-        detail: e.to_string(),
-    })
 }
 
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(id: &str, json: &str) -> Result<T> {

@@ -402,14 +402,7 @@ fn at(mut r: Resource, lat: f64, lon: f64) -> Resource {
 }
 
 fn boxes_pending(store: &SyncStore) -> bool {
-    store
-        .conn()
-        .query_row(
-            "SELECT boxes_pending FROM sync_state WHERE id = 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap()
+    crate::store::rtree::boxes_pending(store.conn()).unwrap()
 }
 
 /// Problems of the R*Tree against the rows: every row has exactly one box that contains its

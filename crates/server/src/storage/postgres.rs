@@ -183,6 +183,17 @@ async fn newest_seq(client: &impl GenericClient) -> Result<u64> {
     Ok(seq as u64)
 }
 
+/// A write transaction holding the change-log lock (writers of the log go one at a time,
+/// so `seq` is handed out in commit order); end it with [`commit_and_publish`].
+async fn begin_change_log(
+    client: &mut deadpool_postgres::Object,
+) -> Result<deadpool_postgres::Transaction<'_>> {
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOG_LOCK])
+        .await?;
+    Ok(tx)
+}
+
 /// Commits a transaction that holds the change-log lock, then publishes the newest `seq`.
 async fn commit_and_publish(
     tx: deadpool_postgres::Transaction<'_>,
@@ -230,7 +241,8 @@ async fn put_resource(
          VALUES ($1, $2, $3, $4, $5, $6, false, $7, $8, $9)
          ON CONFLICT (id) DO UPDATE SET owner_id = excluded.owner_id, kind = excluded.kind,
              lat = excluded.lat, lon = excluded.lon, restricted = excluded.restricted,
-             version = excluded.version, search_text = excluded.search_text, body = excluded.body",
+             retired = excluded.retired, version = excluded.version,
+             search_text = excluded.search_text, body = excluded.body",
         &[
             &resource.id.0,
             &owner_id.0,
@@ -382,14 +394,10 @@ async fn ingest_in(
             StationChange::Unchanged => unchanged += 1,
             StationChange::Create | StationChange::Update => {
                 put_resource(tx, &station.resource, batch.owner_id).await?;
+                // A station back in the feed is live again (the upsert clears `retired`).
                 if change == StationChange::Create {
                     created += 1;
                 } else {
-                    tx.execute(
-                        "UPDATE resource SET retired = false WHERE id = $1",
-                        &[&station.resource.id.0],
-                    )
-                    .await?;
                     updated += 1;
                 }
             }
@@ -670,9 +678,7 @@ impl Storage for PostgresStorage {
 
     async fn write_resource(&self, write: ResourceWrite) -> Result<WriteResult> {
         let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOG_LOCK])
-            .await?;
+        let tx = begin_change_log(&mut client).await?;
         let result = write_in(
             &tx,
             write.actor,
@@ -690,9 +696,7 @@ impl Storage for PostgresStorage {
         batch: Vec<BatchMutation>,
     ) -> Result<Vec<MutationOutcome>> {
         let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOG_LOCK])
-            .await?;
+        let tx = begin_change_log(&mut client).await?;
         let mut outcomes = Vec::with_capacity(batch.len());
         for mutation in batch {
             let key = mutation.idempotency_key.as_str();
@@ -717,9 +721,7 @@ impl Storage for PostgresStorage {
 
     async fn seed_resources(&self, owner: AccountId, resources: &[Resource]) -> Result<usize> {
         let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOG_LOCK])
-            .await?;
+        let tx = begin_change_log(&mut client).await?;
         let mut added = 0;
         for resource in resources {
             if resource_in(&tx, resource.id).await?.is_none() {
@@ -733,9 +735,7 @@ impl Storage for PostgresStorage {
 
     async fn ingest_stations(&self, batch: StationBatch) -> Result<StationBatchResult> {
         let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOG_LOCK])
-            .await?;
+        let tx = begin_change_log(&mut client).await?;
         let result = ingest_in(&tx, batch).await?;
         commit_and_publish(tx, &self.changes).await?;
         Ok(result)

@@ -249,7 +249,8 @@ fn put_resource(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9)
          ON CONFLICT (id) DO UPDATE SET owner_id = excluded.owner_id, kind = excluded.kind,
              lat = excluded.lat, lon = excluded.lon, restricted = excluded.restricted,
-             version = excluded.version, search_text = excluded.search_text, body = excluded.body",
+             retired = excluded.retired, version = excluded.version,
+             search_text = excluded.search_text, body = excluded.body",
     )?
     .execute(params![
         id,
@@ -385,11 +386,10 @@ fn ingest_in(tx: &rusqlite::Transaction<'_>, batch: StationBatch) -> Result<Stat
             StationChange::Unchanged => unchanged += 1,
             StationChange::Create | StationChange::Update => {
                 put_resource(tx, &station.resource, batch.owner_id)?;
+                // A station back in the feed is live again (the upsert clears `retired`).
                 if change == StationChange::Create {
                     created += 1;
                 } else {
-                    tx.prepare_cached("UPDATE resource SET retired = 0 WHERE id = ?1")?
-                        .execute([&id])?;
                     updated += 1;
                 }
             }

@@ -18,13 +18,11 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use sharehub_core::wire::{Problem, SyncEvent, SyncEventsQuery, SYNC_EVENT_NAME};
 
+use super::MAX_CURSOR;
 use crate::auth::SignedInUser;
 use crate::error::{Error, Result};
 use crate::request_input::QueryParams;
 use crate::state::AppState;
-
-/// The largest cursor: 2^53 - 1, as in `/v1/sync/changes`.
-const MAX_CURSOR: u64 = (1 << 53) - 1;
 
 fn event(seq: u64) -> Event {
     let data = serde_json::to_string(&SyncEvent { seq }).unwrap_or_default();
