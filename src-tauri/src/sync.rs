@@ -218,7 +218,7 @@ impl SyncHub {
             .with_db(|db| {
                 Ok((
                     db.pending_count()?,
-                    db.needs_attention()?.len() as u64,
+                    db.needs_attention_count()?,
                     db.store().count_resources()?,
                 ))
             })
@@ -373,6 +373,11 @@ impl SyncHub {
         // No `data_version` bump: the change is made on the account page, and every other
         // page reads the data afresh when it is opened.
         Ok(self.refresh().await)
+    }
+
+    /// The engine's Share Hub API client (for the live bike counts).
+    pub fn client(&self) -> &sharehub_local::sync::ApiClient {
+        self.inner.engine.client()
     }
 
     pub async fn retry(&self, entry: uuid::Uuid) -> Result<SyncStatus, IpcError> {

@@ -4,7 +4,6 @@
 //! confirmed there; a new device that cannot reach the server; needs-attention (retry,
 //! edit, discard) and sign-out.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -13,7 +12,7 @@ use anyhow::{bail, ensure, Context, Result};
 use fantoccini::Locator;
 use sharehub_core::demo::DemoFile;
 use sharehub_core::resource::Visibility;
-use sharehub_e2e::{run_app_test, target_dir, App, LaunchOptions, UI_TIMEOUT};
+use sharehub_e2e::{free_port, run_app_test, target_dir, App, LaunchOptions, UI_TIMEOUT};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::{Child, Command};
 
@@ -107,10 +106,6 @@ impl Server {
     }
 }
 
-fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
 /// A plain HTTP/1.1 GET on loopback: (status, body).
 async fn http_get(port: u16, path: &str) -> Result<(u16, String)> {
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
@@ -187,9 +182,13 @@ async fn type_into(app: &App, css: &str, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Clicks `css`; an element re-rendered between finding and clicking is found again.
 async fn click(app: &App, css: &str) -> Result<()> {
-    app.wait_for(css).await?.click().await?;
-    Ok(())
+    app.until(&format!("{css} is clicked"), || async {
+        app.wait_for(css).await?.click().await?;
+        Ok(Some(()))
+    })
+    .await
 }
 
 async fn sign_in_through_the_ui(app: &App) -> Result<()> {

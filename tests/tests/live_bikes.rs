@@ -1,7 +1,6 @@
 //! End-to-end: a public-bike feed served on loopback → the real server ingests it → the
 //! app shows each station's live counts in the map popup and on the detail page.
 
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -9,12 +8,8 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, ensure, Context, Result};
 use sharehub_core::demo::DemoFile;
 use sharehub_core::wire::{ResourceListPage, ResourceView, StationStatusList};
-use sharehub_e2e::{run_app_test, target_dir, LaunchOptions};
+use sharehub_e2e::{free_port, run_app_test, target_dir, LaunchOptions};
 use tokio::process::{Child, Command};
-
-fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
 
 /// Polls `check` until it answers, for at most 30 s (the feed task refreshes at start).
 async fn eventually<T, F, Fut>(what: &str, mut check: F) -> Result<T>

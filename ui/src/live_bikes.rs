@@ -23,7 +23,15 @@ pub fn use_live_bikes() -> RwSignal<HashMap<ResourceId, StationLiveStatus>> {
             // A failed refresh still answers with the stored counts; an error of the call
             // itself leaves the last ones on screen.
             if let Ok(answer) = call::<StationStatusGet>(&NoArgs {}).await {
-                live.set(answer.stations.into_iter().map(|s| (s.id, s)).collect());
+                let next: HashMap<_, _> = answer.stations.into_iter().map(|s| (s.id, s)).collect();
+                // Unchanged counts re-render nothing (the map would rebuild every marker).
+                live.maybe_update(|known| {
+                    let changed = *known != next;
+                    if changed {
+                        *known = next;
+                    }
+                    changed
+                });
             }
         });
     };

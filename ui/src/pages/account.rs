@@ -170,6 +170,9 @@ fn NeedsAttention() -> impl IntoView {
         status.with(|s| (s.needs_attention, s.data_version));
         async move { call::<SyncAttentionList>(&NoArgs {}).await }
     });
+    // The rows are drawn again only when the list itself changed: a sync that brings the
+    // same list must not close an edit form someone is typing in.
+    let shown = Memo::new(move |_| items.get());
     let failure = RwSignal::new(None::<IpcError>);
     let act = move |args: AttentionEntryArgs, retry: bool| {
         leptos::task::spawn_local(async move {
@@ -227,20 +230,19 @@ fn NeedsAttention() -> impl IntoView {
             {move || failure.get().map(|error| view! {
                 <p class="form-error" role="alert">{error_message(lang.get(), &error)}</p>
             })}
-            <Transition fallback=move || view! { <p class="status">{lang.t(Msg::Loading)}</p> }>
-                {move || items.get().map(|answer| match answer {
-                    Ok(list) if list.is_empty() => view! {
-                        <p class="status" data-test="nothing-needs-attention">{move || lang.t(Msg::NothingNeedsAttention)}</p>
-                    }.into_any(),
-                    Ok(list) => view! {
-                        <p class="hint" data-test="attention-explained">{move || lang.t(Msg::NeedsAttentionExplained)}</p>
-                        <ul class="attention-list">{list.into_iter().map(row).collect_view()}</ul>
-                    }.into_any(),
-                    Err(error) => view! {
-                        <p class="form-error" role="alert">{error_message(lang.get(), &error)}</p>
-                    }.into_any(),
-                })}
-            </Transition>
+            {move || match shown.get() {
+                None => view! { <p class="status">{lang.t(Msg::Loading)}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <p class="status" data-test="nothing-needs-attention">{move || lang.t(Msg::NothingNeedsAttention)}</p>
+                }.into_any(),
+                Some(Ok(list)) => view! {
+                    <p class="hint" data-test="attention-explained">{move || lang.t(Msg::NeedsAttentionExplained)}</p>
+                    <ul class="attention-list">{list.into_iter().map(row).collect_view()}</ul>
+                }.into_any(),
+                Some(Err(error)) => view! {
+                    <p class="form-error" role="alert">{error_message(lang.get(), &error)}</p>
+                }.into_any(),
+            }}
         </section>
     }
 }
@@ -371,17 +373,17 @@ fn ShareForm() -> impl IntoView {
             </label>
             <label>
                 <span>{move || lang.t(Msg::ShareNameLabel)}</span>
-                <input type="text" data-test="share-name" required maxlength="100"
+                <input type="text" data-test="share-name" required maxlength=MAX_NAME_CHARS
                     prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
             </label>
             <label>
                 <span>{move || lang.t(Msg::ShareDescriptionLabel)}</span>
-                <textarea data-test="share-description" required maxlength="2000" rows="3"
+                <textarea data-test="share-description" required maxlength=MAX_DESCRIPTION_CHARS rows="3"
                     prop:value=description on:input=move |ev| description.set(event_target_value(&ev))></textarea>
             </label>
             <label>
                 <span>{move || lang.t(Msg::ShareNeighborhoodLabel)}</span>
-                <input type="text" data-test="share-neighborhood" required maxlength="100"
+                <input type="text" data-test="share-neighborhood" required maxlength=MAX_NAME_CHARS
                     prop:value=neighborhood on:input=move |ev| neighborhood.set(event_target_value(&ev)) />
             </label>
             <button type="submit" data-test="share-button" disabled=busy>{move || lang.t(Msg::ShareButton)}</button>

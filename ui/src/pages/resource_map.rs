@@ -123,9 +123,10 @@ pub fn ResourceMapPage() -> impl IntoView {
         });
     });
 
-    // The chosen neighborhood is outlined.
+    // The chosen neighborhood is outlined (asked again only when the area changes).
+    let chosen_area = Memo::new(move |_| filters.with(|f| f.area.clone()));
     Effect::new(move |_| {
-        let area = filters.get().area;
+        let area = chosen_area.get();
         let _ = container.get();
         leptos::task::spawn_local(async move {
             let outline = match area {

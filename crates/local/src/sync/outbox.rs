@@ -297,6 +297,15 @@ impl SyncStore {
         )?)
     }
 
+    /// How many local changes the server refused or bumped.
+    pub fn needs_attention_count(&self) -> Result<u64> {
+        Ok(self.conn().query_row(
+            "SELECT count(*) FROM outbox WHERE status = 'needs_attention'",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// The local changes the server refused or bumped, oldest first.
     pub fn needs_attention(&self) -> Result<Vec<NeedsAttention>> {
         let mut stmt = self.conn().prepare_cached(
