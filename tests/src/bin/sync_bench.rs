@@ -121,7 +121,7 @@ async fn main() -> anyhow::Result<()> {
         .flat_map(|(_, page)| page.changes.iter())
         .filter_map(|change| match change {
             sharehub_core::wire::Change::Resource { record, .. } => Some(record.resource.clone()),
-            sharehub_core::wire::Change::Tombstone { .. } => None,
+            _ => None,
         })
         .collect();
     let mut floor = sharehub_local::Store::open(&dir.path().join("floor.db"))?;

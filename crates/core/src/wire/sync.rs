@@ -38,10 +38,48 @@ pub struct ChangesQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 5000))]
     pub limit: Option<u32>,
+    /// The kinds of record this device understands, comma-separated (`resource,reservation`).
+    /// Absent: `resource` only, what devices from before this parameter understand. Names
+    /// this server does not know are ignored, so a newer device can ask an older server.
+    /// Changes of other kinds are skipped (the cursor still moves past them); a device that
+    /// later learns a kind fetches its records with `since=0&kinds=<the new kind>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(max_length = 500, example = "resource"))]
+    pub kinds: Option<String>,
 }
 
-/// What kind of record a change is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+impl ChangesQuery {
+    /// The kinds asked for: `kinds` parsed (unknown names dropped), or `resource` alone
+    /// when absent.
+    pub fn kinds(&self) -> Vec<EntityKind> {
+        match &self.kinds {
+            None => vec![EntityKind::Resource],
+            Some(list) => {
+                let mut kinds: Vec<EntityKind> = list
+                    .split(',')
+                    .filter_map(|name| EntityKind::parse(name.trim()))
+                    .collect();
+                kinds.sort_by_key(|kind| kind.as_str());
+                kinds.dedup();
+                kinds
+            }
+        }
+    }
+
+    /// The `kinds` value naming exactly these kinds.
+    pub fn kinds_param(kinds: &[EntityKind]) -> String {
+        kinds
+            .iter()
+            .map(|kind| kind.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+/// What kind of record a change is about. A new kind of record is a new variant here, a
+/// new [`Change`] variant carrying its record, and a table on each side; devices say which
+/// kinds they understand ([`ChangesQuery::kinds`]), so older devices never see new kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EntityKind {
@@ -49,10 +87,17 @@ pub enum EntityKind {
 }
 
 impl EntityKind {
+    /// Every kind this build knows.
+    pub const ALL: [EntityKind; 1] = [EntityKind::Resource];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EntityKind::Resource => "resource",
         }
+    }
+
+    pub fn parse(name: &str) -> Option<EntityKind> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
     }
 }
 
@@ -69,6 +114,7 @@ pub enum TombstoneReason {
 }
 
 /// One change, in `seq` order. The device upserts records and deletes tombstoned ids.
+/// Each kind of record is its own variant (`type` names it); tombstones name their kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -83,12 +129,28 @@ pub enum Change {
         id: Uuid,
         reason: TombstoneReason,
     },
+    /// A change this build cannot read (a server newer than the app that ignored
+    /// `kinds`): skipped and counted, never an error for the page. Servers never send it.
+    #[serde(other)]
+    Unknown,
 }
 
 impl Change {
-    pub fn seq(&self) -> u64 {
+    /// The change's `seq`; `None` for an [`Change::Unknown`] one (the page's `next_since`
+    /// still moves past it).
+    pub fn seq(&self) -> Option<u64> {
         match self {
-            Change::Resource { seq, .. } | Change::Tombstone { seq, .. } => *seq,
+            Change::Resource { seq, .. } | Change::Tombstone { seq, .. } => Some(*seq),
+            Change::Unknown => None,
+        }
+    }
+
+    /// The kind of record the change is about.
+    pub fn entity(&self) -> Option<EntityKind> {
+        match self {
+            Change::Resource { .. } => Some(EntityKind::Resource),
+            Change::Tombstone { entity, .. } => Some(*entity),
+            Change::Unknown => None,
         }
     }
 }
@@ -127,40 +189,68 @@ pub struct MutationRequest {
     /// the first answer again and changes nothing.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub idempotency_key: String,
-    /// `resource.create`, `resource.update` or `resource.retire`.
+    /// One of [`Mutation::NAMES`] (`resource.create`, `resource.update`, …).
     #[cfg_attr(feature = "openapi", schema(example = "resource.retire"))]
     pub name: String,
     /// The mutation's arguments; their shape depends on `name` (see `Mutation`).
     pub args: serde_json::Value,
 }
 
-/// Every mutation this server knows, with its arguments.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "name", content = "args")]
-pub enum Mutation {
-    #[serde(rename = "resource.create")]
-    ResourceCreate(ResourceCreateArgs),
-    #[serde(rename = "resource.update")]
-    ResourceUpdate(ResourceUpdateArgs),
-    #[serde(rename = "resource.retire")]
-    ResourceRetire(ResourceRetireArgs),
+/// Declares [`Mutation`] from one table of `"wire.name" => Variant(Args)`: the enum, its
+/// serde names, [`Mutation::NAMES`], [`Mutation::name`] and [`Mutation::parse`] all come from
+/// the same line, so a mutation's name is written once.
+macro_rules! mutations {
+    ($( $(#[$doc:meta])* $name:literal => $variant:ident($args:ty), )+) => {
+        /// Every mutation this server knows, with its arguments.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(tag = "name", content = "args")]
+        pub enum Mutation {
+            $( $(#[$doc])* #[serde(rename = $name)] $variant($args), )+
+        }
+
+        impl Mutation {
+            /// The wire names of every mutation, in declaration order.
+            pub const NAMES: &'static [&'static str] = &[$($name),+];
+
+            /// This mutation's wire name.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $( Mutation::$variant(_) => $name, )+
+                }
+            }
+
+            /// Parses one mutation, or says in words why it cannot be.
+            pub fn parse(name: &str, args: &serde_json::Value) -> Result<Mutation, String> {
+                match name {
+                    $( $name => <$args>::deserialize(args)
+                        .map(Mutation::$variant)
+                        .map_err(|e| format!("the args of {name} are invalid: {e}")), )+
+                    _ => Err(format!(
+                        "this server does not know the mutation {name:?}; it knows {}",
+                        Self::NAMES.join(", ")
+                    )),
+                }
+            }
+
+            /// The mutation's arguments as JSON (what travels as `args`).
+            pub fn args_json(&self) -> serde_json::Value {
+                match self {
+                    $( Mutation::$variant(args) => serde_json::to_value(args)
+                        .unwrap_or(serde_json::Value::Null), )+
+                }
+            }
+        }
+    };
 }
 
-impl Mutation {
-    pub const NAMES: [&'static str; 3] = ["resource.create", "resource.update", "resource.retire"];
-
-    /// Parses one mutation, or says in words why it cannot be.
-    pub fn parse(name: &str, args: &serde_json::Value) -> Result<Mutation, String> {
-        if !Self::NAMES.contains(&name) {
-            return Err(format!(
-                "this server does not know the mutation {name:?}; it knows {}",
-                Self::NAMES.join(", ")
-            ));
-        }
-        let tagged = serde_json::json!({ "name": name, "args": args });
-        serde_json::from_value(tagged).map_err(|e| format!("the args of {name} are invalid: {e}"))
-    }
+mutations! {
+    /// Share something new; the signed-in person becomes its owner.
+    "resource.create" => ResourceCreate(ResourceCreateArgs),
+    /// Edit a resource (its owner, coordinators and admins).
+    "resource.update" => ResourceUpdate(ResourceUpdateArgs),
+    /// Stop sharing a resource.
+    "resource.retire" => ResourceRetire(ResourceRetireArgs),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -259,6 +349,61 @@ mod tests {
                 base_version: None
             })
         );
+    }
+
+    #[test]
+    fn names_come_from_the_enum_and_round_trip() {
+        let id: ResourceId = "0190a6c8-0000-7000-8000-000000000001".parse().unwrap();
+        let retire = Mutation::ResourceRetire(ResourceRetireArgs {
+            id,
+            base_version: Some(3),
+        });
+        assert_eq!(retire.name(), "resource.retire");
+        assert!(Mutation::NAMES.contains(&retire.name()));
+        let json = serde_json::to_value(&retire).unwrap();
+        assert_eq!(json["name"], "resource.retire");
+        assert_eq!(json["args"], retire.args_json());
+        assert_eq!(
+            Mutation::parse(retire.name(), &retire.args_json()).unwrap(),
+            retire
+        );
+        let mut names = Mutation::NAMES.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Mutation::NAMES.len(), "a name is declared twice");
+    }
+
+    #[test]
+    fn kinds_default_to_resource_and_ignore_unknown_names() {
+        let query = |kinds: Option<&str>| ChangesQuery {
+            kinds: kinds.map(str::to_owned),
+            ..ChangesQuery::default()
+        };
+        assert_eq!(query(None).kinds(), vec![EntityKind::Resource]);
+        assert_eq!(
+            query(Some("resource, poll_vote,resource")).kinds(),
+            vec![EntityKind::Resource]
+        );
+        assert_eq!(query(Some("poll_vote")).kinds(), Vec::<EntityKind>::new());
+        assert_eq!(ChangesQuery::kinds_param(&EntityKind::ALL), "resource");
+    }
+
+    #[test]
+    fn a_change_of_an_unknown_kind_is_skipped_not_an_error() {
+        let page: ChangesPage = serde_json::from_value(serde_json::json!({
+            "changes": [
+                {"type": "poll_vote", "seq": 4, "record": {"choice": "yes"}},
+                {"type": "tombstone", "seq": 5, "entity": "resource",
+                 "id": "0190a6c8-0000-7000-8000-000000000001", "reason": "deleted"}
+            ],
+            "next_since": 5,
+            "has_more": false
+        }))
+        .unwrap();
+        assert_eq!(page.changes[0], Change::Unknown);
+        assert_eq!(page.changes[0].seq(), None);
+        assert_eq!(page.changes[1].seq(), Some(5));
+        assert_eq!(page.changes[1].entity(), Some(EntityKind::Resource));
     }
 
     #[test]

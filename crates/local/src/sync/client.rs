@@ -7,7 +7,7 @@ use reqwest::header::RETRY_AFTER;
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use sharehub_core::wire::{
-    AccountView, ChangesPage, LoginRequest, MutationBatch, MutationRequest, MutationResults,
+    AccountView, ChangesPage, ChangesQuery, EntityKind, LoginRequest, MutationBatch, MutationRequest, MutationResults,
     Problem, RegisterRequest, SignedIn,
 };
 
@@ -115,7 +115,11 @@ impl ApiClient {
         let builder = self
             .http
             .get(self.url("/v1/sync/changes"))
-            .query(&[("since", since.to_string()), ("limit", limit.to_string())]);
+            .query(&[
+                ("since", since.to_string()),
+                ("limit", limit.to_string()),
+                ("kinds", ChangesQuery::kinds_param(&EntityKind::ALL)),
+            ]);
         decode(send(builder.bearer_auth(token.expose())).await?).await
     }
 

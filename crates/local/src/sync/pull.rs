@@ -119,9 +119,10 @@ impl SyncStore {
 
 /// The ids of the records a page names.
 fn page_ids(page: &ChangesPage) -> String {
-    rtree::ids_json(page.changes.iter().map(|change| match change {
-        Change::Resource { record, .. } => record.resource.id.0,
-        Change::Tombstone { id, .. } => *id,
+    rtree::ids_json(page.changes.iter().filter_map(|change| match change {
+        Change::Resource { record, .. } => Some(record.resource.id.0),
+        Change::Tombstone { id, .. } => Some(*id),
+        Change::Unknown => None,
     }))
 }
 
@@ -180,5 +181,7 @@ fn apply_change(tx: &Tx<'_>, change: &Change, copies_exist: bool) -> Result<()> 
             .execute(params![id.to_string(), *seq as i64])?;
             Ok(())
         }
+        // Only kinds this build asks for arrive; one it cannot read is skipped.
+        Change::Unknown => Ok(()),
     }
 }
