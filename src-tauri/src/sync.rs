@@ -14,12 +14,12 @@ use std::time::Duration;
 
 use chrono::Utc;
 use sharehub_core::ipc::{
-    AttentionEditArgs, AttentionItem, ChangeAction, Connection, IpcError, SyncStatus,
+    AttentionEditArgs, AttentionItem, Connection, IpcError, ResourceCreateArgs, SyncStatus,
     SYNC_STATUS_EVENT,
 };
 use sharehub_core::wire::{LoginRequest, RegisterRequest, SignedIn};
-use sharehub_core::{LocalizedText, Resource, ResourceId};
-use sharehub_local::sync::{OutboxEntryId, ResourceChange, SessionToken, SyncConfig, SyncEvent};
+use sharehub_core::ResourceId;
+use sharehub_local::sync::{OutboxEntryId, SessionToken, SyncConfig, SyncEvent};
 use sharehub_local::{SyncEngine, SyncStore};
 use tauri::{AppHandle, Emitter};
 
@@ -324,55 +324,21 @@ impl SyncHub {
     pub async fn attention_list(&self) -> Result<Vec<AttentionItem>, IpcError> {
         self.inner
             .engine
-            .with_db(|db| {
-                let mut items = Vec::new();
-                for entry in db.needs_attention()? {
-                    let (action, resource, name, description) = match &entry.change {
-                        ResourceChange::Create { resource } => (
-                            ChangeAction::Create,
-                            resource.id,
-                            Some(resource.name.clone()),
-                            Some(resource.description.clone()),
-                        ),
-                        ResourceChange::Update { resource } => (
-                            ChangeAction::Update,
-                            resource.id,
-                            Some(resource.name.clone()),
-                            Some(resource.description.clone()),
-                        ),
-                        ResourceChange::Retire { id } => (
-                            ChangeAction::Retire,
-                            *id,
-                            db.store().get_resource(*id).ok().map(|r| r.name),
-                            None,
-                        ),
-                    };
-                    items.push(AttentionItem {
-                        entry: entry.entry.0,
-                        action,
-                        resource,
-                        name,
-                        description,
-                        reason: entry.reason,
-                        made_at: entry.made_at,
-                    });
-                }
-                Ok(items)
-            })
+            .with_db(|db| db.attention_items())
             .await
             .map_err(to_ipc)
     }
 
     /// Runs a local change on the engine's connection, wakes the loop and updates the status.
-    async fn local_change(
+    async fn local_change<T: Send + 'static>(
         &self,
-        change: impl FnOnce(&mut SyncStore) -> Result<(), sharehub_local::Error> + Send + 'static,
-    ) -> Result<SyncStatus, IpcError> {
-        self.inner.engine.with_db(change).await.map_err(to_ipc)?;
+        change: impl FnOnce(&mut SyncStore) -> Result<T, sharehub_local::Error> + Send + 'static,
+    ) -> Result<(T, SyncStatus), IpcError> {
+        let value = self.inner.engine.with_db(change).await.map_err(to_ipc)?;
         self.inner.engine.notify_local_write();
         // No `data_version` bump: the change is made on the account page, and every other
         // page reads the data afresh when it is opened.
-        Ok(self.refresh().await)
+        Ok((value, self.refresh().await))
     }
 
     /// The engine's Share Hub API client (for the live bike counts).
@@ -381,38 +347,25 @@ impl SyncHub {
     }
 
     pub async fn retry(&self, entry: uuid::Uuid) -> Result<SyncStatus, IpcError> {
-        self.local_change(move |db| db.retry(OutboxEntryId(entry)))
-            .await
+        let changed = self.local_change(move |db| db.retry(OutboxEntryId(entry)));
+        changed.await.map(|((), status)| status)
     }
 
-    /// Sends a refused change again with a new name and description (what the person typed
-    /// goes into both languages, as when sharing).
+    /// Sends a refused change again with a new name and description.
     pub async fn edit(&self, args: AttentionEditArgs) -> Result<SyncStatus, IpcError> {
-        args.check()?;
-        let (name, description) = (
-            args.name.trim().to_owned(),
-            args.description.trim().to_owned(),
-        );
-        self.local_change(move |db| {
-            db.edit_in_place_and_retry(OutboxEntryId(args.entry), |resource| {
-                resource.name = LocalizedText::new(name.clone(), name);
-                resource.description = LocalizedText::new(description.clone(), description);
-            })
-        })
-        .await
+        let changed = self.local_change(move |db| db.edit_typed_and_retry(&args));
+        changed.await.map(|((), status)| status)
     }
 
     pub async fn discard(&self, entry: uuid::Uuid) -> Result<SyncStatus, IpcError> {
-        self.local_change(move |db| db.discard(OutboxEntryId(entry)))
-            .await
+        let changed = self.local_change(move |db| db.discard(OutboxEntryId(entry)));
+        changed.await.map(|((), status)| status)
     }
 
-    /// Records a new resource (shown at once, sent by the loop).
-    pub async fn create(&self, resource: Resource) -> Result<ResourceId, IpcError> {
-        let id = resource.id;
-        self.local_change(move |db| db.create_resource(resource).map(|_| ()))
-            .await?;
-        Ok(id)
+    /// Shares what the form describes (shown at once, sent by the loop).
+    pub async fn share(&self, form: ResourceCreateArgs) -> Result<ResourceId, IpcError> {
+        let shared = self.local_change(move |db| db.share(&form));
+        shared.await.map(|(id, _)| id)
     }
 }
 

@@ -10,10 +10,11 @@ use std::time::Duration;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use sharehub_core::resource::Visibility;
-use sharehub_core::wire::{LoginRequest, MutationOutcome, MutationRequest, Role, SignedIn};
-use sharehub_local::sync::{
-    ResourceChange, RetryPolicy, SessionToken, SyncConfig, SyncEvent, SyncStore,
+use sharehub_core::wire::{
+    Alternative, LoginRequest, Mutation, MutationOutcome, MutationRequest, ResourceCreateArgs,
+    ResourceRetireArgs, ResourceUpdateArgs, Role, SignedIn,
 };
+use sharehub_local::sync::{RetryPolicy, SessionToken, SyncConfig, SyncEvent, SyncStore};
 use sharehub_local::{Error, SyncEngine};
 use sync_support::{device_view, resource, server_view, small_pages, Hub};
 
@@ -75,20 +76,25 @@ async fn changes_made_while_the_server_is_down_arrive_exactly_once() {
     let mut r3_edit = r3.clone();
     r3_edit.capacity = Some(3);
     let changes = vec![
-        ResourceChange::Create {
+        Mutation::ResourceCreate(ResourceCreateArgs {
             resource: r3.clone(),
-        },
-        ResourceChange::Create {
+        }),
+        Mutation::ResourceCreate(ResourceCreateArgs {
             resource: r4.clone(),
-        },
-        ResourceChange::Update {
+        }),
+        Mutation::ResourceUpdate(ResourceUpdateArgs {
             resource: r1_edit.clone(),
-        },
-        ResourceChange::Retire { id: r2.id },
+            base_version: None,
+        }),
+        Mutation::ResourceRetire(ResourceRetireArgs {
+            id: r2.id,
+            base_version: None,
+        }),
         // An edit of a record the server has not seen yet: sent after its creation.
-        ResourceChange::Update {
+        Mutation::ResourceUpdate(ResourceUpdateArgs {
             resource: r3_edit.clone(),
-        },
+            base_version: None,
+        }),
     ];
     write(&engine, move |db| {
         for change in changes {
@@ -286,7 +292,11 @@ async fn bumped_and_rejected_changes_need_attention_and_can_be_retried_or_discar
     let report = phone.run_once().await.unwrap();
     assert_eq!(report.needs_attention, 1);
     let attention = phone.with_db(|db| db.needs_attention()).await.unwrap();
-    let current = attention[0].current.clone().expect("the current record");
+    let Some(Alternative::CurrentResource { record: current }) =
+        attention[0].alternatives.first().cloned()
+    else {
+        panic!("the current record: {attention:?}");
+    };
     assert_eq!(current.resource, on_laptop);
     let shown = phone
         .with_db(|db| Ok(device_view(db).unwrap()))
@@ -487,4 +497,76 @@ async fn a_first_sync_reports_progress_of_a_total_known_from_the_first_page() {
         [7, 14, 21, 28, 30].map(|done| (done, Some(30))),
         "pages of 7, each with the total"
     );
+}
+
+/// A device that synced before its app knew a kind fetches that kind's records from the
+/// start (`since=0&kinds=<kind>`) before its ordinary pull, and ends equal to the server.
+/// The kind here is resources (the only one this build has), on a device made to look as
+/// if its earlier build had pulled without asking for them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kind_the_device_learns_later_is_fetched_from_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let me = hub.account("learner", Role::Resident).await.unwrap();
+    let sharer = device(&hub, &dir, "sharer", small_pages()).await;
+    sharer.sign_in(&login(&me)).await.unwrap();
+    let mut rng = StdRng::seed_from_u64(9);
+    let made: Vec<_> = (1..=7).map(|n| resource(n, &mut rng)).collect();
+    let first = made[0].clone();
+    write(&sharer, move |db| {
+        for r in made {
+            db.create_resource(r)?;
+        }
+        Ok(())
+    })
+    .await;
+    assert_eq!(sharer.run_once().await.unwrap().pushed, 7);
+
+    let phone = device(&hub, &dir, "phone", small_pages()).await;
+    phone.sign_in(&login(&me)).await.unwrap();
+    phone.run_once().await.unwrap();
+    let cursor = phone
+        .with_db(|db| {
+            db.store()
+                .connection()
+                .execute_batch("DELETE FROM resource; UPDATE sync_state SET synced_kinds = ''")?;
+            db.cursor()
+        })
+        .await
+        .unwrap();
+    assert!(cursor > 0);
+    assert_eq!(
+        phone
+            .with_db(|db| db.catch_up())
+            .await
+            .unwrap()
+            .map(|c| c.1),
+        Some(0)
+    );
+
+    // Changes after the phone's cursor too: they come in the catch-up and again after it.
+    let mut edited = first.clone();
+    edited.name.en = "Edited after the phone synced".into();
+    write(&sharer, move |db| {
+        db.update_resource(edited)?;
+        db.create_resource(resource(8, &mut StdRng::seed_from_u64(10)))?;
+        Ok(())
+    })
+    .await;
+    assert_eq!(sharer.run_once().await.unwrap().pushed, 2);
+
+    let report = phone.run_once().await.unwrap();
+    assert!(report.pulled >= 8, "{report:?}");
+    assert_converged(&hub, &phone, &me.token).await;
+    let (synced, caught_up) = phone
+        .with_db(|db| Ok((db.synced_kinds()?, db.catch_up()?)))
+        .await
+        .unwrap();
+    assert_eq!((synced, caught_up), (vec!["resource".to_owned()], None));
+    assert!(
+        report.cursor > cursor,
+        "the ordinary pull went on: {report:?}"
+    );
+    assert_eq!(phone.run_once().await.unwrap().pulled, 0, "nothing twice");
+    assert_converged(&hub, &phone, &me.token).await;
 }

@@ -15,7 +15,7 @@ use anyhow::{bail, ensure, Context, Result};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sharehub_core::resource::Visibility;
-use sharehub_core::wire::{AccountId, Change, RegisterRequest, Role, SignedIn};
+use sharehub_core::wire::{AccountId, Change, EntityKind, RegisterRequest, Role, SignedIn};
 use sharehub_core::{GeoPoint, LocalizedText, Pricing, Resource, ResourceId, ResourceKind};
 use sharehub_local::sync::{ApiClient, EntryStatus, SessionToken, SyncConfig, SyncStore};
 use sharehub_server::storage::{SqliteStorage, Storage};
@@ -156,7 +156,9 @@ pub async fn server_view(url: &str, token: &str) -> Result<BTreeMap<ResourceId, 
     let mut since = 0;
     let mut view = BTreeMap::new();
     loop {
-        let page = client.changes(&token, since, 5000).await?;
+        let page = client
+            .changes(&token, since, 5000, &EntityKind::ALL)
+            .await?;
         for change in page.changes {
             match change {
                 Change::Resource { record, .. } => {
@@ -165,6 +167,7 @@ pub async fn server_view(url: &str, token: &str) -> Result<BTreeMap<ResourceId, 
                 Change::Tombstone { id, .. } => {
                     view.remove(&ResourceId(id));
                 }
+                Change::Unknown => bail!("the server sent a change of a kind not asked for"),
             }
         }
         since = page.next_since;
@@ -295,7 +298,7 @@ pub async fn check_at_rest(
     let pending: std::collections::HashSet<ResourceId> = entries
         .iter()
         .filter(|e| e.status == EntryStatus::Pending)
-        .map(|e| e.change.record())
+        .map(|e| ResourceId(e.record.id))
         .collect();
     let receipts = hub.receipts(account)?;
     ensure!(
@@ -416,7 +419,12 @@ pub async fn kill_loop(worker: &[String], iterations: u64, seed: u64) -> Result<
                     report.killed_before_push_done += 1;
                 } else {
                     let behind = other_client
-                        .changes(&SessionToken::new(me.token.clone()), store.cursor()?, 1)
+                        .changes(
+                            &SessionToken::new(me.token.clone()),
+                            store.cursor()?,
+                            1,
+                            &EntityKind::ALL,
+                        )
                         .await?;
                     if behind.changes.is_empty() {
                         report.killed_when_done += 1;

@@ -64,4 +64,19 @@ impl Error {
     }
 }
 
+/// A check of the IPC contract (`ResourceCreateArgs::check`, …) refusing what the app sent.
+impl From<sharehub_core::ipc::IpcError> for Error {
+    fn from(error: sharehub_core::ipc::IpcError) -> Error {
+        match error {
+            sharehub_core::ipc::IpcError::Invalid { field, problem } => {
+                Error::Invalid { field, problem }
+            }
+            other => Error::Invalid {
+                field: "request".into(),
+                problem: other.to_string(),
+            },
+        }
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -6,6 +6,7 @@
 
 mod error;
 pub mod places;
+pub mod share_form;
 pub mod store;
 pub mod sync;
 

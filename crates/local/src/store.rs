@@ -33,11 +33,12 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("store/migrations/0004_sync.sql")),
         M::up(include_str!("store/migrations/0005_station_status.sql")),
         M::up(include_str!("store/migrations/0006_boxes_after_pull.sql")),
+        M::up(include_str!("store/migrations/0007_sync_many_kinds.sql")),
     ])
 });
 
 /// Number of migrations this build knows: the newest schema version.
-pub const MIGRATIONS_COUNT: usize = 6;
+pub const MIGRATIONS_COUNT: usize = 7;
 
 /// One connection to the device's database file.
 #[derive(Debug)]

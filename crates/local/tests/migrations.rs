@@ -109,3 +109,94 @@ fn v1_rows_get_area_codes_and_a_near_me_box_when_upgraded() {
     assert_eq!(near.len(), 1);
     assert_eq!(near[0].summary.name.ko, "망원동 주민센터 다목적실");
 }
+
+/// A device from before migration 0007 (server copies in `server_resource`, outbox rows
+/// without a kind) keeps its unsent change, the server's copy and its sync state.
+#[test]
+fn a_sync_database_from_before_many_kinds_keeps_its_copies_and_outbox() {
+    use sharehub_core::resource::Visibility;
+    use sharehub_core::wire::{AccountId, EntityKind, Mutation};
+    use sharehub_core::{GeoPoint, LocalizedText, Pricing, Resource, ResourceId, ResourceKind};
+    use sharehub_local::sync::RecordRef;
+    use sharehub_local::SyncStore;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v6.db");
+    let account = AccountId("0190a6c8-0000-7000-8000-00000000000a".parse().unwrap());
+    let text = LocalizedText::new("망원 공구", "Mangwon tools");
+    let resource = Resource {
+        id: ResourceId("0190a6c8-0000-7000-8000-000000000001".parse().unwrap()),
+        kind: ResourceKind::Tool,
+        name: text.clone(),
+        description: text.clone(),
+        location: GeoPoint {
+            lat: 37.5559,
+            lon: 126.9052,
+        },
+        address: text.clone(),
+        district: LocalizedText::new("마포구", "Mapo-gu"),
+        neighborhood: LocalizedText::new("망원1동", "Mangwon 1"),
+        owner_name: text,
+        pricing: Pricing::Free,
+        capacity: None,
+        schedule: None,
+        visibility: Visibility::Public,
+    };
+    {
+        // Retiring the resource was refused; the row is hidden, the server's copy kept.
+        let old = Store::open_at_version(&path, 6).unwrap();
+        let conn = old.connection();
+        conn.execute(
+            "UPDATE sync_state SET account_id = ?1, cursor = 42",
+            [account.to_string()],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO server_resource (id, version, owner_id, body) VALUES (?1, 3, ?2, ?3)",
+            [
+                resource.id.to_string(),
+                account.to_string(),
+                serde_json::to_string(&resource).unwrap(),
+            ],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO outbox (entry_id, idempotency_key, account_id, name, record_id, args,
+                 base_version, status, outcome, created_at, updated_at)
+             VALUES ('0190a6c8-0000-7000-8000-0000000000e1', 'k1', ?1, 'resource.retire', ?2,
+                 ?3, 3, 'needs_attention',
+                 '{\"status\":\"rejected\",\"reason\":\"no\"}', 0, 0)",
+            [
+                account.to_string(),
+                resource.id.to_string(),
+                serde_json::json!({ "id": resource.id }).to_string(),
+            ],
+        )
+        .unwrap();
+    }
+    let mut store = SyncStore::open(&path).unwrap();
+    let entries = store.outbox().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        entries[0].record,
+        RecordRef {
+            entity: EntityKind::Resource,
+            id: resource.id.0
+        }
+    );
+    assert!(matches!(entries[0].change, Mutation::ResourceRetire(_)));
+    assert_eq!(
+        (store.cursor().unwrap(), store.account().unwrap()),
+        (42, Some(account))
+    );
+    assert_eq!(store.synced_kinds().unwrap(), ["resource"]);
+    assert_eq!(
+        store.catch_up().unwrap(),
+        None,
+        "it synced every kind it knows"
+    );
+    // Discarding the refused change shows the server's copy again.
+    store.discard(entries[0].entry).unwrap();
+    assert_eq!(store.shown_resources().unwrap(), [(resource, Some(3))]);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}

@@ -45,59 +45,13 @@ pub async fn resource_near(
     state.with_store(move |store| store.near(&args)).await
 }
 
-/// Shares something new: the person gives kind, name, description and neighborhood; the
-/// place is a point inside that 행정동, the rest are plain defaults (free, public). The name
-/// and description are kept as typed in both languages (people write in one).
+/// Shares something new from the form (kind, name, description, neighborhood): shown at
+/// once, sent by sync (`sharehub_local::share_form` fills in the rest).
 #[tauri::command]
 pub async fn resource_create(
-    state: State<'_, AppState>,
     sync: State<'_, crate::sync::SyncSlot>,
     args: sharehub_core::ipc::ResourceCreateArgs,
 ) -> Result<sharehub_core::ResourceId, IpcError> {
-    use sharehub_core::i18n::Msg;
-    use sharehub_core::ipc::PlaceRef;
-    use sharehub_core::{LocalizedText, Pricing, ResourceId};
-
     args.check()?;
-    let hub = sync.hub()?;
-    let text = args.neighborhood.trim().to_owned();
-    let places = state
-        .with_store(move |store| sharehub_local::places::search(store, &text))
-        .await?;
-    let not_found = || IpcError::Invalid {
-        field: "neighborhood".into(),
-        problem: "no neighborhood (행정동) of Seoul has that name".into(),
-    };
-    let place = places
-        .into_iter()
-        .find(|p| matches!(&p.place, PlaceRef::Area { code } if code.len() == 7))
-        .ok_or_else(not_found)?;
-    let area = sharehub_areas::locate(place.location).ok_or_else(not_found)?;
-    let dong = area
-        .dong
-        .map(|d| d.name)
-        .unwrap_or_else(|| place.name.clone());
-    let neighbor = LocalizedText::new(
-        Msg::NeighborOwner.text(sharehub_core::text::Language::Ko),
-        Msg::NeighborOwner.text(sharehub_core::text::Language::En),
-    );
-    let resource = Resource {
-        id: ResourceId::new_v7(),
-        kind: args.kind,
-        name: LocalizedText::typed(&args.name),
-        description: LocalizedText::typed(&args.description),
-        location: place.location,
-        address: LocalizedText::new(
-            format!("{} {}", area.gu.name.ko, dong.ko),
-            format!("{}, {}", dong.en, area.gu.name.en),
-        ),
-        district: area.gu.name,
-        neighborhood: dong,
-        owner_name: neighbor,
-        pricing: Pricing::Free,
-        capacity: Some(1),
-        schedule: None,
-        visibility: sharehub_core::resource::Visibility::Public,
-    };
-    hub.create(resource).await
+    sync.hub()?.share(args).await
 }

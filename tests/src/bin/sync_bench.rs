@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use anyhow::{ensure, Context};
 use rand::SeedableRng;
-use sharehub_core::wire::Role;
+use sharehub_core::wire::{EntityKind, Role};
 use sharehub_local::sync::{SessionToken, SyncConfig};
 use sharehub_local::SyncEngine;
 
@@ -85,7 +85,12 @@ async fn main() -> anyhow::Result<()> {
     let mut since = 0;
     loop {
         let page = client
-            .changes(&token, since, SyncConfig::default().page_size)
+            .changes(
+                &token,
+                since,
+                SyncConfig::default().page_size,
+                &EntityKind::ALL,
+            )
             .await?;
         let more = page.has_more;
         pages.push((since, page));

@@ -7,8 +7,8 @@ use reqwest::header::RETRY_AFTER;
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use sharehub_core::wire::{
-    AccountView, ChangesPage, ChangesQuery, EntityKind, LoginRequest, MutationBatch, MutationRequest, MutationResults,
-    Problem, RegisterRequest, SignedIn,
+    AccountView, ChangesPage, ChangesQuery, EntityKind, LoginRequest, MutationBatch,
+    MutationRequest, MutationResults, Problem, RegisterRequest, SignedIn,
 };
 
 use crate::error::{Error, Result};
@@ -105,21 +105,20 @@ impl ApiClient {
         Ok(())
     }
 
-    /// `GET /v1/sync/changes?since=&limit=`.
+    /// `GET /v1/sync/changes?since=&limit=&kinds=`: changes of `kinds` only (the ordinary
+    /// pull asks for `EntityKind::ALL`, every kind this build knows).
     pub async fn changes(
         &self,
         token: &SessionToken,
         since: u64,
         limit: u32,
+        kinds: &[EntityKind],
     ) -> Result<ChangesPage> {
-        let builder = self
-            .http
-            .get(self.url("/v1/sync/changes"))
-            .query(&[
-                ("since", since.to_string()),
-                ("limit", limit.to_string()),
-                ("kinds", ChangesQuery::kinds_param(&EntityKind::ALL)),
-            ]);
+        let builder = self.http.get(self.url("/v1/sync/changes")).query(&[
+            ("since", since.to_string()),
+            ("limit", limit.to_string()),
+            ("kinds", ChangesQuery::kinds_param(kinds)),
+        ]);
         decode(send(builder.bearer_auth(token.expose())).await?).await
     }
 

@@ -11,6 +11,8 @@ use std::time::Duration;
 use sharehub_core::wire::{LoginRequest, RegisterRequest, SignedIn};
 use tokio::sync::mpsc;
 
+mod pulling;
+
 use super::client::{ApiClient, SessionToken};
 use super::replica::SyncStore;
 use super::schedule::{
@@ -52,8 +54,11 @@ pub struct SyncReport {
     pub needs_attention: u64,
     /// Local changes still waiting (written during the sync, or not answered).
     pub pending: u64,
-    /// Changes pulled and applied.
+    /// Changes pulled and applied (a catch-up's too).
     pub pulled: u64,
+    /// Pulled changes of a kind this build cannot read, skipped (also counted in
+    /// `SyncStore::skipped_changes`).
+    pub skipped: u64,
     pub pages: u32,
     /// The pull cursor afterwards.
     pub cursor: u64,
@@ -322,57 +327,6 @@ impl SyncEngine {
                 Err(e) => return Err(e),
             }
         }
-    }
-
-    async fn pull(
-        &self,
-        token: &SessionToken,
-        report: &mut SyncReport,
-        progress: &mut (impl FnMut(SyncProgress) + Send),
-    ) -> Result<()> {
-        let client = &self.inner.client;
-        let limit = self.inner.config.page_size;
-        let mut since = self.with_db(|db| db.cursor()).await?;
-        let start = since;
-        let mut fetched = client.changes(token, since, limit).await;
-        loop {
-            let page = fetched?;
-            if let Some(latest) = page.latest_seq {
-                self.inner.latest_seq.fetch_max(latest, Ordering::Relaxed);
-            }
-            let (more, next_since) = (page.has_more && page.next_since > since, page.next_since);
-            let changes = page.changes.len() as u64;
-            let apply = self.with_db(move |db| db.apply_page(since, &page));
-            // Fetch the next page while this one is written.
-            let applied = if more {
-                let (applied, next) = tokio::join!(apply, client.changes(token, next_since, limit));
-                fetched = next;
-                applied?
-            } else {
-                fetched = Err(Error::Invalid {
-                    field: "pull".into(),
-                    problem: "no page after the last".into(),
-                });
-                apply.await?
-            };
-            if !applied.applied {
-                // Another sync moved the cursor: it has this page; the next run goes on.
-                break;
-            }
-            report.pulled += changes;
-            report.pages += 1;
-            since = next_since;
-            let latest = self.inner.latest_seq.load(Ordering::Relaxed);
-            progress(SyncProgress {
-                done: report.pulled,
-                total: (latest > start).then(|| report.pulled + latest.saturating_sub(next_since)),
-            });
-            if !more {
-                break;
-            }
-        }
-        report.cursor = since;
-        Ok(())
     }
 
     /// The sync loop, until [`Self::shutdown`]: syncs at start, then when a trigger or the

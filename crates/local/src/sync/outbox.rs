@@ -1,206 +1,105 @@
-//! The outbox: local changes recorded with an idempotency key, shown at once (optimistically)
-//! and kept until the server answers; the "needs attention" list and what the person can do
-//! with it (retry, edit and retry, discard).
+//! The outbox: local changes (any [`Mutation`]) recorded with an idempotency key, shown at
+//! once (optimistically, as the record's kind says) and kept until the server answers; the
+//! "needs attention" list and what the person can do with it (retry, edit and retry,
+//! discard). Sending and settling answers: `sync/push.rs`.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
-use serde::{Deserialize, Serialize};
-use sharehub_core::resource::FieldProblem;
-use sharehub_core::wire::{
-    Alternative, Mutation, MutationOutcome, MutationRequest, MutationResult, ResourceView,
-};
-use sharehub_core::{Resource, ResourceId};
+use sharehub_core::ipc::AttentionItem;
+use sharehub_core::wire::{EntityKind, Mutation, MutationOutcome};
 use uuid::Uuid;
 
-use super::plan::{self, Queued, ResourceChange, ServerCopy, Settle};
-use super::replica::{from_json, parse_id, to_json, Copy, SyncStore, Tx};
+use super::entry::{EntryStatus, NeedsAttention, OutboxEntry, OutboxEntryId};
+use super::kinds;
+use super::record::{RecordRef, ServerCopy};
+use super::replica::{from_json, to_json, SyncStore, Tx};
 use crate::error::{Error, Result};
 
-/// Names a local change for the UI; stays the same when the change is retried.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct OutboxEntryId(pub Uuid);
-
-impl std::fmt::Display for OutboxEntryId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-/// A local change the server refused or bumped, for the person to decide on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NeedsAttention {
-    pub entry: OutboxEntryId,
-    pub change: ResourceChange,
-    /// Why, in the server's words.
-    pub reason: String,
-    /// The fields the server found wrong, when it says.
-    pub problems: Vec<FieldProblem>,
-    /// For a bumped change: the record as it is now on the server, to compare with.
-    pub current: Option<ResourceView>,
-    pub made_at: DateTime<Utc>,
-}
-
-/// Where a local change is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EntryStatus {
-    Pending,
-    NeedsAttention,
-    Applied,
-}
-
-/// One outbox entry, for diagnostics and tests.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutboxEntry {
-    pub entry: OutboxEntryId,
-    pub idempotency_key: String,
-    pub change: ResourceChange,
-    pub base_version: Option<u64>,
-    pub status: EntryStatus,
-    pub attempts: u32,
-    pub outcome: Option<MutationOutcome>,
-}
-
-/// A pending entry on its way to the server.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Outgoing {
-    pub seq: i64,
-    pub key: String,
-    pub change: ResourceChange,
-    pub request: MutationRequest,
-}
-
-/// What recording a batch's answers did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Settled {
-    pub applied: u64,
-    pub needs_attention: u64,
-    pub still_pending: u64,
-}
-
-const APPLIED_KEPT: i64 = 200;
-
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
 }
 
-fn name_of(change: &ResourceChange) -> &'static str {
-    match change {
-        ResourceChange::Create { .. } => "resource.create",
-        ResourceChange::Update { .. } => "resource.update",
-        ResourceChange::Retire { .. } => "resource.retire",
-    }
-}
-
-fn args_of(change: &ResourceChange) -> serde_json::Value {
-    match change {
-        ResourceChange::Create { resource } | ResourceChange::Update { resource } => {
-            serde_json::json!({ "resource": resource })
-        }
-        ResourceChange::Retire { id } => serde_json::json!({ "id": id }),
-    }
-}
-
-/// Reads a stored change back (its name and args as sent, without `base_version`).
-pub(crate) fn change_from(entry: &str, name: &str, args: &str) -> Result<ResourceChange> {
+/// Reads a stored change back (its name and args as made, without `base_version`).
+pub(crate) fn read_mutation(entry: &str, name: &str, args: &str) -> Result<Mutation> {
     let args: serde_json::Value = from_json(entry, args)?;
-    let corrupt = |detail: String| Error::CorruptRow {
+    Mutation::parse(name, &args).map_err(|detail| Error::CorruptRow {
         id: entry.to_owned(),
         detail,
-    };
-    Ok(match Mutation::parse(name, &args).map_err(corrupt)? {
-        Mutation::ResourceCreate(a) => ResourceChange::Create {
-            resource: a.resource,
-        },
-        Mutation::ResourceUpdate(a) => ResourceChange::Update {
-            resource: a.resource,
-        },
-        Mutation::ResourceRetire(a) => ResourceChange::Retire { id: a.id },
     })
 }
 
-fn status_from(status: &str) -> EntryStatus {
-    match status {
-        "pending" => EntryStatus::Pending,
-        "applied" => EntryStatus::Applied,
-        _ => EntryStatus::NeedsAttention,
-    }
+/// An outbox row's record, from its `entity` and `record_id` columns.
+pub(crate) fn read_record(entity: &str, id: &str) -> Result<RecordRef> {
+    let corrupt = |detail: String| Error::CorruptRow {
+        id: id.to_owned(),
+        detail,
+    };
+    Ok(RecordRef {
+        entity: EntityKind::parse(entity)
+            .ok_or_else(|| corrupt(format!("no kind of record is named {entity:?}")))?,
+        id: id
+            .parse()
+            .map_err(|e: uuid::Error| corrupt(e.to_string()))?,
+    })
 }
 
-fn invalid(problem: FieldProblem) -> Error {
-    Error::Invalid {
-        field: problem.field,
-        problem: problem.problem,
-    }
+fn entry_id(entry: &str) -> Result<OutboxEntryId> {
+    Ok(OutboxEntryId(entry.parse().map_err(|e: uuid::Error| {
+        Error::CorruptRow {
+            id: entry.to_owned(),
+            detail: e.to_string(),
+        }
+    })?))
 }
 
 impl Tx<'_> {
-    /// The version a new change of `id` is made on: the base of the newest pending change
-    /// of the record (it builds on that one), else the version the device shows.
-    fn base_for(&self, id: ResourceId) -> Result<Option<u64>> {
-        if let Some((_, base)) = self.last_pending(id)? {
+    /// The version a new change of `record` is made on: the base of the newest pending
+    /// change of the record (it builds on that one), else the version the device shows.
+    fn base_for(&self, record: RecordRef) -> Result<Option<u64>> {
+        if let Some((_, base)) = self.last_pending(record)? {
             return Ok(base);
         }
-        Ok(self.shown(id)?.and_then(|(version, _)| version))
+        let shown = kinds::of_entity(record.entity).shown(self, record.id)?;
+        Ok(shown.and_then(|copy| copy.version))
     }
 
     /// Adds a pending entry (at the end of the queue) and shows its effect.
-    fn enqueue(&self, entry: OutboxEntryId, change: &ResourceChange) -> Result<()> {
-        let id = change.record();
+    pub(crate) fn enqueue(&self, entry: OutboxEntryId, change: &Mutation) -> Result<()> {
+        let kind = kinds::of_mutation(change);
+        let record = kinds::record_of(change)?;
         let account = self.account()?;
-        let base = self.base_for(id)?;
-        self.ensure_copy(id)?;
+        let base = self.base_for(record)?;
+        self.ensure_copy(record)?;
+        let stored = kind.on_base(change.clone(), None)?;
         let now = now_ms();
         self.prepare_cached(
-            "INSERT INTO outbox (entry_id, idempotency_key, account_id, name, record_id, args,
-                 base_version, status, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?8)",
+            "INSERT INTO outbox (entry_id, idempotency_key, account_id, name, entity, record_id,
+                 args, base_version, status, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?9)",
         )?
         .execute(params![
             entry.to_string(),
             Uuid::now_v7().to_string(),
             account.to_string(),
-            name_of(change),
-            id.to_string(),
-            to_json(&args_of(change))?,
+            stored.name(),
+            record.entity.as_str(),
+            record.id.to_string(),
+            to_json(&stored.args_json())?,
             base.map(|b| b as i64),
             now,
         ])?;
-        self.refresh_shown(id)
+        self.refresh_shown(record)
     }
 
-    fn check_change(&self, change: &ResourceChange) -> Result<()> {
-        let id = change.record();
-        let shown = self.shown(id)?.is_some();
-        match change {
-            ResourceChange::Create { resource } => {
-                if let Some(problem) = resource.problems().into_iter().next() {
-                    return Err(invalid(problem));
-                }
-                if shown {
-                    return Err(invalid(FieldProblem::new(
-                        "id",
-                        format!("a resource with id {id} already exists; make a new id"),
-                    )));
-                }
-            }
-            ResourceChange::Update { resource } => {
-                if let Some(problem) = resource.problems().into_iter().next() {
-                    return Err(invalid(problem));
-                }
-                if !shown {
-                    return Err(Error::ResourceNotFound(id));
-                }
-            }
-            ResourceChange::Retire { .. } if !shown => return Err(Error::ResourceNotFound(id)),
-            ResourceChange::Retire { .. } => {}
-        }
-        Ok(())
+    /// Refuses a change its kind can already tell is wrong.
+    fn check_change(&self, change: &Mutation) -> Result<()> {
+        let kind = kinds::of_mutation(change);
+        let shown = kind.shown(self, kind.target(change)?)?.is_some();
+        kind.check(change, shown)
     }
 
-    /// The entry's seq, record, change and status.
-    fn entry(&self, entry: OutboxEntryId) -> Result<(i64, ResourceChange, EntryStatus)> {
+    /// The entry's seq, change and status.
+    fn entry(&self, entry: OutboxEntryId) -> Result<(i64, Mutation, EntryStatus)> {
         let row: Option<(i64, String, String, String)> = self
             .prepare_cached("SELECT seq, name, args, status FROM outbox WHERE entry_id = ?1")?
             .query_row([entry.to_string()], |r| {
@@ -215,12 +114,12 @@ impl Tx<'_> {
         };
         Ok((
             seq,
-            change_from(&entry.to_string(), &name, &args)?,
-            status_from(&status),
+            read_mutation(&entry.to_string(), &name, &args)?,
+            EntryStatus::from_column(&status),
         ))
     }
 
-    fn needing_attention(&self, entry: OutboxEntryId) -> Result<(i64, ResourceChange)> {
+    fn needing_attention(&self, entry: OutboxEntryId) -> Result<(i64, Mutation)> {
         match self.entry(entry)? {
             (seq, change, EntryStatus::NeedsAttention) => Ok((seq, change)),
             _ => Err(Error::OutboxEntry {
@@ -231,55 +130,58 @@ impl Tx<'_> {
         }
     }
 
-    /// Records what the server holds, unless the device already knows a newer version.
-    fn learn(&self, id: ResourceId, copy: &ServerCopy) -> Result<()> {
-        let known = self.copy(id)?;
-        if known
-            .as_ref()
-            .is_some_and(|k| !plan::newer(copy.version(), k.version))
-        {
+    /// Keeps the server's version of `record` before a local change covers it (once: while
+    /// changes are pending the copy is updated by pulls and answers, never from the row).
+    fn ensure_copy(&self, record: RecordRef) -> Result<()> {
+        if self.copy(record)?.is_some() {
             return Ok(());
         }
-        let previous_owner = known.and_then(|k| k.owner);
-        let new = match copy {
-            ServerCopy::Put {
-                resource,
-                version,
-                owner,
-            } => Copy {
-                version: Some(*version),
-                owner: owner.or(previous_owner),
-                body: Some(to_json(resource)?),
-            },
-            ServerCopy::Gone { version } => Copy {
-                version: Some(*version),
-                owner: None,
-                body: None,
-            },
-        };
-        self.put_copy(id, &new)
+        let shown = kinds::of_entity(record.entity).shown(self, record.id)?;
+        self.put_copy(record, &shown.unwrap_or(ServerCopy::gone(None)))
+    }
+
+    /// The newest pending change of `record` and its base, if any.
+    fn last_pending(&self, record: RecordRef) -> Result<Option<(Mutation, Option<u64>)>> {
+        let row: Option<(String, String, String, Option<i64>)> = self
+            .prepare_cached(
+                "SELECT entry_id, name, args, base_version FROM outbox
+                 WHERE entity = ?1 AND record_id = ?2 AND status = 'pending'
+                 ORDER BY seq DESC LIMIT 1",
+            )?
+            .query_row(
+                params![record.entity.as_str(), record.id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        row.map(|(entry, name, args, base)| {
+            Ok((read_mutation(&entry, &name, &args)?, base.map(|b| b as u64)))
+        })
+        .transpose()
+    }
+
+    /// Makes the shown row of `record` what it should be: the newest pending change on top
+    /// of the server's copy; with nothing pending, the server's copy (which is then dropped).
+    pub(crate) fn refresh_shown(&self, record: RecordRef) -> Result<()> {
+        let kind = kinds::of_entity(record.entity);
+        let copy = self.copy(record)?;
+        match self.last_pending(record)? {
+            Some((change, _)) => kind.show_pending(self, &change, copy.as_ref()),
+            None => {
+                let Some(copy) = copy else {
+                    return Ok(());
+                };
+                kind.show_copy(self, record.id, &copy)?;
+                self.drop_copy(record)
+            }
+        }
     }
 }
 
 impl SyncStore {
-    /// Records a new shared resource: shown at once, sent to the server by the engine.
-    pub fn create_resource(&mut self, resource: Resource) -> Result<OutboxEntryId> {
-        self.record(ResourceChange::Create { resource })
-    }
-
-    /// Records an edit of a resource (the whole new record).
-    pub fn update_resource(&mut self, resource: Resource) -> Result<OutboxEntryId> {
-        self.record(ResourceChange::Update { resource })
-    }
-
-    /// Records retiring a resource: it disappears at once.
-    pub fn retire_resource(&mut self, id: ResourceId) -> Result<OutboxEntryId> {
-        self.record(ResourceChange::Retire { id })
-    }
-
     /// Records any change; one `BEGIN IMMEDIATE` transaction checks it, queues it and
-    /// shows it.
-    pub fn record(&mut self, change: ResourceChange) -> Result<OutboxEntryId> {
+    /// shows it. A `base_version` in its arguments is replaced by the version the change
+    /// is made on, when it is sent.
+    pub fn record(&mut self, change: Mutation) -> Result<OutboxEntryId> {
         let entry = OutboxEntryId(Uuid::now_v7());
         self.write(|tx| {
             tx.check_change(&change)?;
@@ -309,7 +211,7 @@ impl SyncStore {
     /// The local changes the server refused or bumped, oldest first.
     pub fn needs_attention(&self) -> Result<Vec<NeedsAttention>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT entry_id, name, args, outcome, created_at FROM outbox
+            "SELECT entry_id, name, entity, record_id, args, outcome, created_at FROM outbox
              WHERE status = 'needs_attention' ORDER BY seq",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -317,44 +219,48 @@ impl SyncStore {
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, i64>(4)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, i64>(6)?,
             ))
         })?;
         let mut list = Vec::new();
         for row in rows {
-            let (entry, name, args, outcome, created_at) = row?;
-            let change = change_from(&entry, &name, &args)?;
+            let (entry, name, entity, record, args, outcome, created_at) = row?;
             let outcome: Option<MutationOutcome> =
                 outcome.map(|o| from_json(&entry, &o)).transpose()?;
-            let (reason, problems, current) = match outcome {
-                Some(MutationOutcome::Rejected { reason, problems }) => (reason, problems, None),
+            let (reason, problems, alternatives) = match outcome {
+                Some(MutationOutcome::Rejected { reason, problems }) => {
+                    (reason, problems, Vec::new())
+                }
                 Some(MutationOutcome::Bumped {
                     reason,
                     alternatives,
-                }) => {
-                    let current = alternatives.into_iter().map(|a| match a {
-                        Alternative::CurrentResource { record } => record,
-                    });
-                    (reason, Vec::new(), current.into_iter().next())
+                }) => (reason, Vec::new(), alternatives),
+                Some(MutationOutcome::Applied { .. }) | None => {
+                    (String::new(), Vec::new(), Vec::new())
                 }
-                Some(MutationOutcome::Applied { .. }) | None => (String::new(), Vec::new(), None),
             };
             list.push(NeedsAttention {
-                entry: OutboxEntryId(entry.parse().map_err(|e: uuid::Error| {
-                    Error::CorruptRow {
-                        id: entry.clone(),
-                        detail: e.to_string(),
-                    }
-                })?),
-                change,
+                change: read_mutation(&entry, &name, &args)?,
+                entry: entry_id(&entry)?,
+                record: read_record(&entity, &record)?,
                 reason,
                 problems,
-                current,
+                alternatives,
                 made_at: DateTime::from_timestamp_millis(created_at).unwrap_or_default(),
             });
         }
         Ok(list)
+    }
+
+    /// The needs-attention list as the app shows it, each item described by its kind.
+    pub fn attention_items(&self) -> Result<Vec<AttentionItem>> {
+        self.needs_attention()?
+            .iter()
+            .map(|entry| kinds::of_entity(entry.record.entity).attention_item(self.store(), entry))
+            .collect()
     }
 
     /// Sends a refused or bumped change again as it is, with a new idempotency key (the old
@@ -367,38 +273,22 @@ impl SyncStore {
         })
     }
 
-    /// Like [`Self::retry`] with an edited record (same id; not for retiring).
-    pub fn edit_and_retry(&mut self, entry: OutboxEntryId, resource: Resource) -> Result<()> {
-        self.edit_in_place_and_retry(entry, |old| *old = resource)
-    }
-
-    /// Like [`Self::retry`] after `edit` changed the record as sent, in one transaction
-    /// (the id must stay; retiring has nothing to edit).
-    pub fn edit_in_place_and_retry(
+    /// Like [`Self::retry`] after `edit` changed the change as made, in one transaction; it
+    /// must still change the same record.
+    pub fn edit_change_and_retry(
         &mut self,
         entry: OutboxEntryId,
-        edit: impl FnOnce(&mut Resource),
+        edit: impl FnOnce(&mut Mutation) -> Result<()>,
     ) -> Result<()> {
         self.write(|tx| {
             let (seq, mut change) = tx.needing_attention(entry)?;
-            let resource = match &mut change {
-                ResourceChange::Create { resource } | ResourceChange::Update { resource } => {
-                    resource
-                }
-                ResourceChange::Retire { .. } => {
-                    return Err(invalid(FieldProblem::new(
-                        "resource",
-                        "retiring has nothing to edit: retry or discard it",
-                    )))
-                }
-            };
-            let id = resource.id;
-            edit(resource);
-            if resource.id != id {
-                return Err(invalid(FieldProblem::new(
-                    "id",
-                    "the edited resource must keep its id",
-                )));
+            let record = kinds::record_of(&change)?;
+            edit(&mut change)?;
+            if kinds::record_of(&change)? != record {
+                return Err(Error::Invalid {
+                    field: "id".into(),
+                    problem: "the edited change must keep its record's id".into(),
+                });
             }
             tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
             tx.check_change(&change)?;
@@ -411,14 +301,15 @@ impl SyncStore {
         self.write(|tx| {
             let (seq, change) = tx.needing_attention(entry)?;
             tx.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
-            tx.refresh_shown(change.record())
+            tx.refresh_shown(kinds::record_of(&change)?)
         })
     }
 
     /// Every entry, oldest first: for diagnostics and tests.
     pub fn outbox(&self) -> Result<Vec<OutboxEntry>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT entry_id, idempotency_key, name, args, base_version, status, attempts, outcome
+            "SELECT entry_id, idempotency_key, name, entity, record_id, args, base_version,
+                 status, attempts, outcome
              FROM outbox ORDER BY seq",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -427,187 +318,28 @@ impl SyncStore {
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
-                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, String>(4)?,
                 r.get::<_, String>(5)?,
-                r.get::<_, i64>(6)?,
-                r.get::<_, Option<String>>(7)?,
+                r.get::<_, Option<i64>>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, i64>(8)?,
+                r.get::<_, Option<String>>(9)?,
             ))
         })?;
         let mut entries = Vec::new();
         for row in rows {
-            let (entry, key, name, args, base, status, attempts, outcome) = row?;
+            let (entry, key, name, entity, record, args, base, status, attempts, outcome) = row?;
             entries.push(OutboxEntry {
-                entry: OutboxEntryId(entry.parse().map_err(|e: uuid::Error| {
-                    Error::CorruptRow {
-                        id: entry.clone(),
-                        detail: e.to_string(),
-                    }
-                })?),
-                change: change_from(&entry, &name, &args)?,
+                change: read_mutation(&entry, &name, &args)?,
+                record: read_record(&entity, &record)?,
+                outcome: outcome.map(|o| from_json(&entry, &o)).transpose()?,
+                entry: entry_id(&entry)?,
                 idempotency_key: key,
                 base_version: base.map(|b| b as u64),
-                status: status_from(&status),
+                status: EntryStatus::from_column(&status),
                 attempts: attempts as u32,
-                outcome: outcome.map(|o| from_json(&entry, &o)).transpose()?,
             });
         }
         Ok(entries)
     }
-
-    /// The next batch to send (see [`plan::next_batch`]), counting the attempt; entries in
-    /// `exclude` (sent already in this sync) wait for the next sync.
-    pub(crate) fn next_batch(
-        &mut self,
-        max: usize,
-        exclude: &std::collections::HashSet<i64>,
-    ) -> Result<Vec<Outgoing>> {
-        self.write(|tx| {
-            let queued: Vec<Queued> = tx
-                .prepare_cached(
-                    "SELECT seq, record_id FROM outbox WHERE status = 'pending' ORDER BY seq",
-                )?
-                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
-                .map(|row| {
-                    let (seq, record) = row?;
-                    Ok(Queued {
-                        seq,
-                        record: parse_id(&record)?,
-                    })
-                })
-                .collect::<Result<_>>()?;
-            // An excluded entry still holds back later changes of its record.
-            let mut batch = Vec::new();
-            let chosen = plan::next_batch(&queued, max.saturating_add(exclude.len()));
-            for seq in chosen
-                .into_iter()
-                .filter(|seq| !exclude.contains(seq))
-                .take(max)
-            {
-                let (key, name, args, base): (String, String, String, Option<i64>) = tx
-                    .prepare_cached(
-                        "UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?1
-                         RETURNING idempotency_key, name, args, base_version",
-                    )?
-                    .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-                let change = change_from(&key, &name, &args)?;
-                let mut args = args_of(&change);
-                if let (Some(base), Some(object)) = (base, args.as_object_mut()) {
-                    object.insert("base_version".into(), base.into());
-                }
-                batch.push(Outgoing {
-                    seq,
-                    key: key.clone(),
-                    change,
-                    request: MutationRequest {
-                        idempotency_key: key,
-                        name,
-                        args,
-                    },
-                });
-            }
-            Ok(batch)
-        })
-    }
-
-    /// Records the server's answers to a sent batch, in one transaction. An entry whose
-    /// key changed meanwhile (retried) or that is gone (signed out) is left alone.
-    pub(crate) fn settle(
-        &mut self,
-        sent: &[Outgoing],
-        answers: &[MutationResult],
-    ) -> Result<Settled> {
-        self.write(|tx| {
-            let me = tx.account()?;
-            let pairs: Vec<(&str, &ResourceChange)> =
-                sent.iter().map(|o| (o.key.as_str(), &o.change)).collect();
-            let decisions = plan::settle(&pairs, answers, me);
-            let mut settled = Settled::default();
-            for (outgoing, decision) in sent.iter().zip(decisions) {
-                let still_pending: bool = tx
-                    .prepare_cached(
-                        "SELECT count(*) FROM outbox
-                         WHERE seq = ?1 AND idempotency_key = ?2 AND status = 'pending'",
-                    )?
-                    .query_row(params![outgoing.seq, outgoing.key], |r| r.get(0))?;
-                if !still_pending {
-                    continue;
-                }
-                let id = outgoing.change.record();
-                match decision {
-                    Settle::Confirm { version, copy } => {
-                        tx.learn(id, &copy)?;
-                        tx.prepare_cached(
-                            "UPDATE outbox SET status = 'applied', outcome = ?2, updated_at = ?3
-                             WHERE seq = ?1",
-                        )?
-                        .execute(params![
-                            outgoing.seq,
-                            to_json(&MutationOutcome::Applied { version })?,
-                            now_ms()
-                        ])?;
-                        // Later changes of the record were made on top of this one.
-                        tx.prepare_cached(
-                            "UPDATE outbox SET base_version = ?3
-                             WHERE record_id = ?1 AND seq > ?2 AND status = 'pending'",
-                        )?
-                        .execute(params![
-                            id.to_string(),
-                            outgoing.seq,
-                            version as i64
-                        ])?;
-                        settled.applied += 1;
-                    }
-                    Settle::NeedsAttention { outcome, copy } => {
-                        if let Some(copy) = copy {
-                            tx.learn(id, &copy)?;
-                        }
-                        mark_needs_attention(tx, outgoing.seq, &outcome)?;
-                        settled.needs_attention += 1;
-                    }
-                    Settle::StayPending => {
-                        settled.still_pending += 1;
-                        continue;
-                    }
-                }
-                tx.refresh_shown(id)?;
-            }
-            tx.execute(
-                "DELETE FROM outbox WHERE status = 'applied' AND seq NOT IN
-                     (SELECT seq FROM outbox WHERE status = 'applied' ORDER BY seq DESC LIMIT ?1)",
-                [APPLIED_KEPT],
-            )?;
-            Ok(settled)
-        })
-    }
-
-    /// The server refused a batch holding only this entry as a whole (not one of its
-    /// mutations): the person must see it, as if the mutation had been rejected.
-    pub(crate) fn refuse(&mut self, outgoing: &Outgoing, reason: String) -> Result<()> {
-        self.write(|tx| {
-            let pending: bool = tx.query_row(
-                "SELECT count(*) FROM outbox
-                 WHERE seq = ?1 AND idempotency_key = ?2 AND status = 'pending'",
-                params![outgoing.seq, outgoing.key],
-                |r| r.get(0),
-            )?;
-            if pending {
-                let outcome = MutationOutcome::Rejected {
-                    reason,
-                    problems: Vec::new(),
-                };
-                mark_needs_attention(tx, outgoing.seq, &outcome)?;
-                tx.refresh_shown(outgoing.change.record())?;
-            }
-            Ok(())
-        })
-    }
-}
-
-fn mark_needs_attention(tx: &Tx<'_>, seq: i64, outcome: &MutationOutcome) -> Result<()> {
-    tx.prepare_cached(
-        "UPDATE outbox SET status = 'needs_attention', outcome = ?2, updated_at = ?3
-         WHERE seq = ?1",
-    )?
-    .execute(params![seq, to_json(outcome)?, now_ms()])?;
-    Ok(())
 }

@@ -1,16 +1,16 @@
 //! Pure sync decisions: which outbox entries to send next, and what to do with each answer.
 //! No I/O: the engine and the outbox code carry them out; the tables below test them.
 
-use serde::{Deserialize, Serialize};
-use sharehub_core::wire::{AccountId, Alternative, MutationOutcome, MutationResult};
-use sharehub_core::{Resource, ResourceId};
+use sharehub_core::wire::{MutationOutcome, MutationResult};
+
+use super::record::RecordRef;
 
 /// An outbox entry as the batch choice sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Queued {
     /// Position in the outbox (older first).
     pub seq: i64,
-    pub record: ResourceId,
+    pub record: RecordRef,
 }
 
 /// The pending entries to send in the next batch, oldest first, at most `max`.
@@ -32,127 +32,49 @@ pub fn next_batch(pending: &[Queued], max: usize) -> Vec<i64> {
     batch
 }
 
-/// A change the person made to a shared resource, as the outbox keeps it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
-pub enum ResourceChange {
-    Create { resource: Resource },
-    Update { resource: Resource },
-    Retire { id: ResourceId },
-}
-
-impl ResourceChange {
-    pub fn record(&self) -> ResourceId {
-        match self {
-            ResourceChange::Create { resource } | ResourceChange::Update { resource } => {
-                resource.id
-            }
-            ResourceChange::Retire { id } => *id,
-        }
-    }
-}
-
-/// What the server now holds for a record, learnt from an answer.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ServerCopy {
-    /// The record at `version`; `owner` `None`: unchanged from what the device knew.
-    Put {
-        resource: Box<Resource>,
-        version: u64,
-        owner: Option<AccountId>,
-    },
-    /// Retired at `version`.
-    Gone { version: u64 },
-}
-
-impl ServerCopy {
-    pub fn version(&self) -> u64 {
-        match self {
-            ServerCopy::Put { version, .. } | ServerCopy::Gone { version } => *version,
-        }
-    }
-}
-
-/// What to do with one sent entry once the batch's answers are in.
+/// What to do with one sent entry once the batch's answers are in. What the server now
+/// holds follows from the answer and the mutation, as its kind's module says
+/// (`RecordKind::applied`, `RecordKind::current`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Settle {
-    /// The server applied it: mark applied, record the server's copy, and give later changes
-    /// of the same record `version` as their base.
-    Confirm { version: u64, copy: ServerCopy },
+    /// The server applied it as `version`: mark applied, record the server's copy, and give
+    /// later changes of the same record `version` as their base.
+    Confirm { version: u64 },
     /// Rejected or bumped: mark "needs attention" with the server's words, show the record
-    /// as the server has it (updated from `copy` when the answer carries it).
-    NeedsAttention {
-        outcome: MutationOutcome,
-        copy: Option<ServerCopy>,
-    },
+    /// as the server has it (updated from a bumped answer's current record).
+    NeedsAttention { outcome: MutationOutcome },
     /// No usable answer for it: it stays pending and is sent again (same key) later.
     StayPending,
 }
 
-/// Decides, for each sent entry (its idempotency key and effect), what its answer means.
-/// Answers are matched by key, not by position; a missing, repeated or unknown key never
-/// loses or double-counts a change.
-pub fn settle(
-    sent: &[(&str, &ResourceChange)],
-    answers: &[MutationResult],
-    me: AccountId,
-) -> Vec<Settle> {
+/// Decides, for each sent entry (by its idempotency key), what its answer means. Answers
+/// are matched by key, not by position; a missing, repeated or unknown key never loses or
+/// double-counts a change.
+pub fn settle(sent: &[&str], answers: &[MutationResult]) -> Vec<Settle> {
     sent.iter()
-        .map(|(key, effect)| {
+        .map(|key| {
             let mut matching = answers.iter().filter(|a| a.idempotency_key == *key);
             match (matching.next(), matching.next()) {
-                (Some(answer), None) => settle_one(effect, &answer.outcome, me),
+                (Some(answer), None) => settle_one(&answer.outcome),
                 // Two different answers for one key: trust neither; the key makes resending safe.
                 (Some(first), Some(second)) if first.outcome != second.outcome => {
                     Settle::StayPending
                 }
-                (Some(answer), Some(_)) => settle_one(effect, &answer.outcome, me),
+                (Some(answer), Some(_)) => settle_one(&answer.outcome),
                 (None, _) => Settle::StayPending,
             }
         })
         .collect()
 }
 
-fn settle_one(effect: &ResourceChange, outcome: &MutationOutcome, me: AccountId) -> Settle {
+fn settle_one(outcome: &MutationOutcome) -> Settle {
     match outcome {
-        MutationOutcome::Applied { version } => Settle::Confirm {
-            version: *version,
-            copy: match effect {
-                ResourceChange::Create { resource } => ServerCopy::Put {
-                    resource: Box::new(resource.clone()),
-                    version: *version,
-                    owner: Some(me),
-                },
-                ResourceChange::Update { resource } => ServerCopy::Put {
-                    resource: Box::new(resource.clone()),
-                    version: *version,
-                    owner: None,
-                },
-                ResourceChange::Retire { .. } => ServerCopy::Gone { version: *version },
-            },
-        },
-        MutationOutcome::Rejected { .. } => Settle::NeedsAttention {
-            outcome: outcome.clone(),
-            copy: None,
-        },
-        MutationOutcome::Bumped { alternatives, .. } => Settle::NeedsAttention {
-            outcome: outcome.clone(),
-            // The current record, when the server sent it in full and it is this record.
-            copy: alternatives
-                .iter()
-                .find_map(|alternative| match alternative {
-                    Alternative::CurrentResource { record }
-                        if record.exact && record.resource.id == effect.record() =>
-                    {
-                        Some(ServerCopy::Put {
-                            resource: Box::new(record.resource.clone()),
-                            version: record.version,
-                            owner: Some(record.owner_id),
-                        })
-                    }
-                    Alternative::CurrentResource { .. } => None,
-                }),
-        },
+        MutationOutcome::Applied { version } => Settle::Confirm { version: *version },
+        MutationOutcome::Rejected { .. } | MutationOutcome::Bumped { .. } => {
+            Settle::NeedsAttention {
+                outcome: outcome.clone(),
+            }
+        }
     }
 }
 
@@ -184,43 +106,74 @@ pub fn boxes_for_page(since: u64, has_more: bool, boxes_pending: bool) -> Boxes 
     }
 }
 
+/// Kinds of record a pull must first fetch from the start (`since=0&kinds=…`), before the
+/// ordinary pull from the cursor: a build that knows more kinds than the device has synced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatchUp {
+    /// Kind names, sorted.
+    pub kinds: Vec<String>,
+    /// Where to fetch from: 0, or where a catch-up of the same kinds stopped.
+    pub since: u64,
+}
+
+/// The kinds this build knows (`known`) that the device has not synced up to its cursor
+/// (`synced`), if any. A device that has pulled nothing yet (`cursor` 0) needs no catch-up:
+/// its ordinary pull starts at 0 and asks for every known kind. `started`: a catch-up that
+/// stopped half-way (its kinds and cursor), resumed when it is for the same kinds, else
+/// begun again from 0.
+pub fn catch_up(
+    known: &[&str],
+    synced: &[&str],
+    cursor: u64,
+    started: Option<(&[&str], u64)>,
+) -> Option<CatchUp> {
+    let kinds = sorted(known.iter().filter(|kind| !synced.contains(*kind)));
+    if cursor == 0 || kinds.is_empty() {
+        return None;
+    }
+    let since = match started {
+        Some((started, since)) if sorted(started.iter()) == kinds => since,
+        _ => 0,
+    };
+    Some(CatchUp { kinds, since })
+}
+
+/// The kinds synced up to the cursor once an ordinary page that asked for `asked` from
+/// `since` is applied: from 0, exactly those; later, those synced before that were asked for
+/// again (a kind left out, by an older build, misses its changes from then on).
+pub fn synced_after_page(asked: &[&str], synced: &[&str], since: u64) -> Vec<String> {
+    if since == 0 {
+        sorted(asked.iter())
+    } else {
+        sorted(synced.iter().filter(|kind| asked.contains(*kind)))
+    }
+}
+
+/// The kinds synced once a catch-up of `caught` is complete.
+pub fn synced_after_catch_up(synced: &[&str], caught: &[&str]) -> Vec<String> {
+    sorted(synced.iter().chain(caught))
+}
+
+fn sorted<'a>(kinds: impl Iterator<Item = &'a &'a str>) -> Vec<String> {
+    let mut kinds: Vec<String> = kinds.map(|kind| (*kind).to_owned()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
+}
+
 #[cfg(test)]
 mod tests {
-    use sharehub_core::resource::Visibility;
-    use sharehub_core::wire::ResourceView;
-    use sharehub_core::{GeoPoint, LocalizedText, Pricing, ResourceKind};
+    use sharehub_core::wire::{Alternative, EntityKind};
     use uuid::Uuid;
 
     use super::*;
 
-    fn id(n: u128) -> ResourceId {
-        ResourceId(Uuid::from_u128(n))
-    }
-
-    fn resource(n: u128, name: &str) -> Resource {
-        let text = LocalizedText::new(name, name);
-        Resource {
-            id: id(n),
-            kind: ResourceKind::Tool,
-            name: text.clone(),
-            description: text.clone(),
-            location: GeoPoint {
-                lat: 37.55,
-                lon: 126.91,
-            },
-            address: text.clone(),
-            district: text.clone(),
-            neighborhood: text.clone(),
-            owner_name: text,
-            pricing: Pricing::Free,
-            capacity: None,
-            schedule: None,
-            visibility: Visibility::Public,
+    fn record(n: u128) -> RecordRef {
+        RecordRef {
+            entity: EntityKind::Resource,
+            id: Uuid::from_u128(n),
         }
     }
-
-    const ME: AccountId = AccountId(Uuid::from_u128(7));
-    const OTHER: AccountId = AccountId(Uuid::from_u128(8));
 
     #[test]
     fn boxes_table() {
@@ -247,9 +200,9 @@ mod tests {
 
     #[test]
     fn next_batch_table() {
-        let q = |seq, record| Queued {
+        let q = |seq, n| Queued {
             seq,
-            record: id(record),
+            record: record(n),
         };
         #[rustfmt::skip]
         let cases: Vec<(&str, Vec<Queued>, usize, Vec<i64>)> = vec![
@@ -281,82 +234,42 @@ mod tests {
         }
     }
 
-    fn bumped(record: ResourceView) -> MutationOutcome {
-        MutationOutcome::Bumped {
-            reason: "changed by someone else".into(),
-            alternatives: vec![Alternative::CurrentResource { record }],
-        }
-    }
-
-    fn view(n: u128, version: u64, exact: bool) -> ResourceView {
-        ResourceView {
-            resource: resource(n, "theirs"),
-            owner_id: OTHER,
-            version,
-            exact,
-        }
-    }
-
     #[test]
     fn settle_table() {
-        let create = ResourceChange::Create {
-            resource: resource(1, "mine"),
-        };
-        let update = ResourceChange::Update {
-            resource: resource(1, "mine"),
-        };
-        let retire = ResourceChange::Retire { id: id(1) };
         let applied = |v| MutationOutcome::Applied { version: v };
+        let bumped = MutationOutcome::Bumped {
+            reason: "changed by someone else".into(),
+            alternatives: Vec::<Alternative>::new(),
+        };
+        let attention = |outcome: &MutationOutcome| Settle::NeedsAttention {
+            outcome: outcome.clone(),
+        };
         #[rustfmt::skip]
-        let cases: Vec<(&str, &ResourceChange, Vec<MutationResult>, Settle)> = vec![
-            ("create applied: I own it", &create, vec![answer("k", applied(5))],
-             Settle::Confirm { version: 5, copy: ServerCopy::Put { resource: Box::new(resource(1, "mine")), version: 5, owner: Some(ME) } }),
-            ("update applied: owner unchanged", &update, vec![answer("k", applied(6))],
-             Settle::Confirm { version: 6, copy: ServerCopy::Put { resource: Box::new(resource(1, "mine")), version: 6, owner: None } }),
-            ("retire applied: gone", &retire, vec![answer("k", applied(7))],
-             Settle::Confirm { version: 7, copy: ServerCopy::Gone { version: 7 } }),
-            ("rejected: needs attention, copy unchanged", &update, vec![answer("k", rejected("no"))],
-             Settle::NeedsAttention { outcome: rejected("no"), copy: None }),
-            ("bumped: keep the current record", &update, vec![answer("k", bumped(view(1, 9, true)))],
-             Settle::NeedsAttention { outcome: bumped(view(1, 9, true)),
-                 copy: Some(ServerCopy::Put { resource: Box::new(resource(1, "theirs")), version: 9, owner: Some(OTHER) }) }),
-            ("bumped with a blurred record: not a copy", &update, vec![answer("k", bumped(view(1, 9, false)))],
-             Settle::NeedsAttention { outcome: bumped(view(1, 9, false)), copy: None }),
-            ("bumped about another record: not a copy", &update, vec![answer("k", bumped(view(2, 9, true)))],
-             Settle::NeedsAttention { outcome: bumped(view(2, 9, true)), copy: None }),
-            ("no answer: resend later", &update, vec![answer("other", applied(3))], Settle::StayPending),
-            ("empty answer list", &create, vec![], Settle::StayPending),
-            ("same answer twice", &retire, vec![answer("k", applied(7)), answer("k", applied(7))],
-             Settle::Confirm { version: 7, copy: ServerCopy::Gone { version: 7 } }),
-            ("conflicting answers: resend", &retire, vec![answer("k", applied(7)), answer("k", rejected("x"))],
+        let cases: Vec<(&str, Vec<MutationResult>, Settle)> = vec![
+            ("applied", vec![answer("k", applied(5))], Settle::Confirm { version: 5 }),
+            ("rejected: needs attention", vec![answer("k", rejected("no"))], attention(&rejected("no"))),
+            ("bumped: needs attention", vec![answer("k", bumped.clone())], attention(&bumped)),
+            ("no answer: resend later", vec![answer("other", applied(3))], Settle::StayPending),
+            ("empty answer list", vec![], Settle::StayPending),
+            ("same answer twice", vec![answer("k", applied(7)), answer("k", applied(7))],
+             Settle::Confirm { version: 7 }),
+            ("conflicting answers: resend", vec![answer("k", applied(7)), answer("k", rejected("x"))],
              Settle::StayPending),
         ];
-        for (name, effect, answers, expected) in cases {
-            assert_eq!(
-                settle(&[("k", effect)], &answers, ME),
-                vec![expected],
-                "{name}"
-            );
+        for (name, answers, expected) in cases {
+            assert_eq!(settle(&["k"], &answers), vec![expected], "{name}");
         }
     }
 
     #[test]
     fn answers_are_matched_by_key_not_position() {
-        let a = ResourceChange::Retire { id: id(1) };
-        let b = ResourceChange::Retire { id: id(2) };
         let answers = vec![
             answer("b", MutationOutcome::Applied { version: 2 }),
             answer("a", rejected("gone")),
         ];
-        let settled = settle(&[("a", &a), ("b", &b)], &answers, ME);
+        let settled = settle(&["a", "b"], &answers);
         assert!(matches!(settled[0], Settle::NeedsAttention { .. }));
-        assert_eq!(
-            settled[1],
-            Settle::Confirm {
-                version: 2,
-                copy: ServerCopy::Gone { version: 2 }
-            }
-        );
+        assert_eq!(settled[1], Settle::Confirm { version: 2 });
     }
 
     #[test]
@@ -370,5 +283,122 @@ mod tests {
                 "{incoming} over {known:?}"
             );
         }
+    }
+
+    #[test]
+    fn catch_up_table() {
+        let up = |kinds: &[&str], since| {
+            Some(CatchUp {
+                kinds: kinds.iter().map(|k| (*k).to_owned()).collect(),
+                since,
+            })
+        };
+        let known = ["resource", "reservation", "event"];
+        #[rustfmt::skip]
+        // (case, synced, cursor, a stopped catch-up, expected)
+        type Case<'a> = (&'a str, &'a [&'a str], u64, Option<(&'a [&'a str], u64)>, Option<CatchUp>);
+        let cases: Vec<Case> = vec![
+            (
+                "all synced",
+                &["event", "reservation", "resource"],
+                900,
+                None,
+                None,
+            ),
+            (
+                "a new build learnt two kinds",
+                &["resource"],
+                900,
+                None,
+                up(&["event", "reservation"], 0),
+            ),
+            (
+                "nothing pulled yet: the ordinary pull asks for all",
+                &[],
+                0,
+                None,
+                None,
+            ),
+            (
+                "one kind missing",
+                &["event", "resource"],
+                900,
+                None,
+                up(&["reservation"], 0),
+            ),
+            (
+                "resumed where it stopped",
+                &["resource"],
+                900,
+                Some((&["reservation", "event"], 400)),
+                up(&["event", "reservation"], 400),
+            ),
+            (
+                "a stopped catch-up of other kinds starts again",
+                &["resource"],
+                900,
+                Some((&["reservation"], 400)),
+                up(&["event", "reservation"], 0),
+            ),
+            (
+                "kinds this build does not know are no reason",
+                &["event", "poll", "reservation", "resource"],
+                900,
+                None,
+                None,
+            ),
+        ];
+        for (name, synced, cursor, started, expected) in cases {
+            assert_eq!(
+                catch_up(&known, synced, cursor, started),
+                expected,
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn synced_kinds_table() {
+        let names = |kinds: &[&str]| kinds.iter().map(|k| (*k).to_owned()).collect::<Vec<_>>();
+        #[rustfmt::skip]
+        // (case, asked, synced, since, expected)
+        type Page<'a> = (&'a str, &'a [&'a str], &'a [&'a str], u64, Vec<String>);
+        let pages: Vec<Page> = vec![
+            (
+                "a pull from 0 syncs what it asks for",
+                &["resource", "event"],
+                &[],
+                0,
+                names(&["event", "resource"]),
+            ),
+            (
+                "later pages keep what was synced",
+                &["event", "resource"],
+                &["event", "resource"],
+                70,
+                names(&["event", "resource"]),
+            ),
+            (
+                "a kind not asked for falls out",
+                &["resource"],
+                &["event", "resource"],
+                70,
+                names(&["resource"]),
+            ),
+            (
+                "a kind asked for but not synced stays out",
+                &["event", "resource"],
+                &["resource"],
+                70,
+                names(&["resource"]),
+            ),
+        ];
+        for (name, asked, synced, since, expected) in pages {
+            assert_eq!(synced_after_page(asked, synced, since), expected, "{name}");
+        }
+        assert_eq!(
+            synced_after_catch_up(&["resource"], &["reservation", "event", "resource"]),
+            names(&["event", "reservation", "resource"])
+        );
     }
 }

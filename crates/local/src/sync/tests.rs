@@ -5,13 +5,15 @@ use std::collections::HashSet;
 
 use sharehub_core::resource::Visibility;
 use sharehub_core::wire::{
-    AccountId, Alternative, Change, ChangesPage, EntityKind, MutationOutcome, MutationResult,
-    ResourceView, TombstoneReason,
+    AccountId, Alternative, Change, ChangesPage, EntityKind, Mutation, MutationOutcome,
+    MutationResult, ResourceView, TombstoneReason,
 };
 use sharehub_core::{GeoPoint, LocalizedText, Pricing, Resource, ResourceId, ResourceKind};
 use uuid::Uuid;
 
 use super::*;
+
+mod many_kinds;
 
 const ME: AccountId = AccountId(Uuid::from_u128(0xA));
 const OTHER: AccountId = AccountId(Uuid::from_u128(0xB));
@@ -46,7 +48,11 @@ fn open() -> (tempfile::TempDir, SyncStore) {
 }
 
 fn page(since: u64, changes: Vec<Change>, has_more: bool) -> ChangesPage {
-    let next_since = changes.iter().filter_map(Change::seq).max().unwrap_or(since);
+    let next_since = changes
+        .iter()
+        .filter_map(Change::seq)
+        .max()
+        .unwrap_or(since);
     ChangesPage {
         changes,
         next_since,
@@ -79,7 +85,7 @@ fn tombstone(seq: u64, n: u128) -> Change {
 /// Sends the next batch and answers every entry with `answer(change)`.
 fn push(
     store: &mut SyncStore,
-    answer: impl Fn(&ResourceChange) -> MutationOutcome,
+    answer: impl Fn(&Mutation) -> MutationOutcome,
 ) -> Vec<serde_json::Value> {
     let batch = store.next_batch(100, &HashSet::new()).unwrap();
     let answers: Vec<MutationResult> = batch
@@ -105,7 +111,7 @@ fn shown(store: &SyncStore, n: u128) -> Option<(String, Option<u64>)> {
 fn copies(store: &SyncStore) -> u64 {
     store
         .conn()
-        .query_row("SELECT count(*) FROM server_resource", [], |r| r.get(0))
+        .query_row("SELECT count(*) FROM server_copy", [], |r| r.get(0))
         .unwrap()
 }
 
@@ -229,7 +235,10 @@ fn a_bumped_edit_keeps_the_current_record_and_retries_on_top_of_it() {
     };
     push(&mut store, |_| bumped.clone());
     assert_eq!(shown(&store, 1), Some(("theirs tool".into(), Some(9))));
-    assert_eq!(store.needs_attention().unwrap()[0].current, Some(current));
+    assert_eq!(
+        store.needs_attention().unwrap()[0].alternatives,
+        [Alternative::CurrentResource { record: current }]
+    );
     store.retry(entry).unwrap();
     let args = push(&mut store, |_| MutationOutcome::Applied { version: 10 });
     assert_eq!(args[0]["base_version"], 9);
