@@ -165,6 +165,9 @@ pub async fn server_view(url: &str, token: &str) -> Result<BTreeMap<ResourceId, 
                 Change::Tombstone { id, .. } => {
                     view.remove(&ResourceId(id));
                 }
+                Change::Unknown => {
+                    panic!("the server sent a change of a kind it was not asked for")
+                }
             }
         }
         since = page.next_since;

@@ -10,6 +10,7 @@ use sharehub_core::resource::Visibility;
 use sharehub_core::wire::{AccountId, ResourceView};
 use sharehub_core::{GeoPoint, LocalizedText, Resource, ResourceSummary};
 
+use crate::audience::Audience;
 use crate::rules::{Actor, StoredResource};
 
 /// True when `viewer` (if signed in) may see the exact record.
@@ -20,6 +21,16 @@ pub fn sees_exact(viewer: Option<Actor>, owner_id: AccountId, restricted: bool) 
 
 pub fn is_restricted(resource: &Resource) -> bool {
     resource.visibility == Visibility::ConfirmedBookers
+}
+
+/// Who receives a resource through sync: everyone, or (shown only to confirmed bookers)
+/// its owner and staff — the same people [`sees_exact`] lets see it in full.
+pub fn audience_of(resource: &Resource) -> Audience {
+    if is_restricted(resource) {
+        Audience::staff()
+    } else {
+        Audience::public()
+    }
 }
 
 /// The place rounded to two decimals (about 1 km).

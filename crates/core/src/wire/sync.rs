@@ -370,7 +370,11 @@ mod tests {
         let mut names = Mutation::NAMES.to_vec();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), Mutation::NAMES.len(), "a name is declared twice");
+        assert_eq!(
+            names.len(),
+            Mutation::NAMES.len(),
+            "a name is declared twice"
+        );
     }
 
     #[test]

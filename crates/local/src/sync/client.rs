@@ -7,8 +7,8 @@ use reqwest::header::RETRY_AFTER;
 use reqwest::{RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use sharehub_core::wire::{
-    AccountView, ChangesPage, ChangesQuery, EntityKind, LoginRequest, MutationBatch, MutationRequest, MutationResults,
-    Problem, RegisterRequest, SignedIn,
+    AccountView, ChangesPage, ChangesQuery, EntityKind, LoginRequest, MutationBatch,
+    MutationRequest, MutationResults, Problem, RegisterRequest, SignedIn,
 };
 
 use crate::error::{Error, Result};
@@ -112,14 +112,11 @@ impl ApiClient {
         since: u64,
         limit: u32,
     ) -> Result<ChangesPage> {
-        let builder = self
-            .http
-            .get(self.url("/v1/sync/changes"))
-            .query(&[
-                ("since", since.to_string()),
-                ("limit", limit.to_string()),
-                ("kinds", ChangesQuery::kinds_param(&EntityKind::ALL)),
-            ]);
+        let builder = self.http.get(self.url("/v1/sync/changes")).query(&[
+            ("since", since.to_string()),
+            ("limit", limit.to_string()),
+            ("kinds", ChangesQuery::kinds_param(&EntityKind::ALL)),
+        ]);
         decode(send(builder.bearer_auth(token.expose())).await?).await
     }
 

@@ -46,7 +46,11 @@ fn open() -> (tempfile::TempDir, SyncStore) {
 }
 
 fn page(since: u64, changes: Vec<Change>, has_more: bool) -> ChangesPage {
-    let next_since = changes.iter().filter_map(Change::seq).max().unwrap_or(since);
+    let next_since = changes
+        .iter()
+        .filter_map(Change::seq)
+        .max()
+        .unwrap_or(since);
     ChangesPage {
         changes,
         next_since,
