@@ -27,6 +27,9 @@ use crate::request_input::{JsonBody, QueryParams};
 use crate::state::AppState;
 use crate::storage::{BatchMutation, ChangeRow};
 
+/// The longest `kinds` list, in characters (as the OpenAPI document says).
+const MAX_KINDS_CHARS: usize = 500;
+
 /// The largest cursor: 2^53 - 1, so JavaScript clients hold cursors exactly.
 const MAX_CURSOR: u64 = (1 << 53) - 1;
 
@@ -112,6 +115,16 @@ pub async fn changes(
         return Err(Error::invalid(
             "limit",
             format!("must be between 1 and {MAX_CHANGES_LIMIT}"),
+        ));
+    }
+    if query
+        .kinds
+        .as_ref()
+        .is_some_and(|kinds| kinds.chars().count() > MAX_KINDS_CHARS)
+    {
+        return Err(Error::invalid(
+            "kinds",
+            format!("must be at most {MAX_KINDS_CHARS} characters: kind names, comma-separated"),
         ));
     }
     let kinds = query.kinds();

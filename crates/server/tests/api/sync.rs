@@ -107,6 +107,13 @@ pub async fn changes_are_paged_in_seq_order(server: &TestServer) {
         .await
         .problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid-field");
     server
+        .get(
+            &format!("/v1/sync/changes?kinds={}", "resource,".repeat(60)),
+            Some(&user.token),
+        )
+        .await
+        .problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid-field");
+    server
         .get("/v1/sync/changes?since=-1", Some(&user.token))
         .await
         .problem(StatusCode::BAD_REQUEST, "invalid-query");
