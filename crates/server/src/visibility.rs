@@ -41,6 +41,21 @@ fn blurred(point: GeoPoint) -> GeoPoint {
     }
 }
 
+/// A restricted resource as those who may not see it exactly see it: the place blurred,
+/// the address only the area. Listing filters for them use exactly this (see
+/// [`crate::storage::resources::shown_columns`]), so no filter reveals more than this view.
+pub fn as_strangers_see(resource: &Resource) -> Resource {
+    let mut resource = resource.clone();
+    if is_restricted(&resource) {
+        resource.location = blurred(resource.location);
+        resource.address = LocalizedText::new(
+            format!("{} {}", resource.district.ko, resource.neighborhood.ko),
+            format!("{}, {}", resource.neighborhood.en, resource.district.en),
+        );
+    }
+    resource
+}
+
 /// The record as `viewer` may see it.
 pub fn view_for(viewer: impl Into<Option<Actor>>, stored: &StoredResource) -> ResourceView {
     let exact = sees_exact(
@@ -48,14 +63,11 @@ pub fn view_for(viewer: impl Into<Option<Actor>>, stored: &StoredResource) -> Re
         stored.owner_id,
         is_restricted(&stored.resource),
     );
-    let mut resource = stored.resource.clone();
-    if !exact {
-        resource.location = blurred(resource.location);
-        resource.address = LocalizedText::new(
-            format!("{} {}", resource.district.ko, resource.neighborhood.ko),
-            format!("{}, {}", resource.neighborhood.en, resource.district.en),
-        );
-    }
+    let resource = if exact {
+        stored.resource.clone()
+    } else {
+        as_strangers_see(&stored.resource)
+    };
     ResourceView {
         resource,
         owner_id: stored.owner_id,

@@ -147,7 +147,9 @@ pub async fn list(
         .transpose()
         .map_err(|p| Error::Invalid { problems: vec![p] })?;
     let limit = query.limit.unwrap_or(DEFAULT_LIST_LIMIT);
+    let viewer = user.as_ref().map(SignedInUser::actor);
     let filter = ResourceFilter {
+        viewer,
         kind: query.kind,
         bbox: bbox.map(|b| (b.west, b.south, b.east, b.north)),
         text_pattern: query
@@ -160,7 +162,6 @@ pub async fn list(
         limit,
     };
     let stored = state.storage.list_resources(&filter).await?;
-    let viewer = user.as_ref().map(SignedInUser::actor);
     let next_after = (stored.len() == limit as usize)
         .then(|| stored.last().map(|s| s.resource.id))
         .flatten();

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("postgres/0001_initial.sql")),
     (2, include_str!("postgres/0002_station_status.sql")),
     (3, include_str!("postgres/0003_change_audience.sql")),
+    (4, include_str!("postgres/0004_resource_shown_place.sql")),
 ];
 
 /// The advisory lock every change-log writer holds until it commits.
@@ -110,6 +111,7 @@ impl PostgresStorage {
                 .await?;
             }
         }
+        resources::fill_shown_columns(&tx).await?;
         tx.commit().await?;
         Ok(())
     }

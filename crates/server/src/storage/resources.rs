@@ -15,6 +15,10 @@ use crate::visibility::view_for;
 /// Filters of the public listing, already checked.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceFilter {
+    /// Who asks: the place and words of a restricted resource are filtered as this person
+    /// sees them ([`crate::visibility::sees_exact`]), so a box or a search never finds
+    /// more than the blurred cell and the public words.
+    pub viewer: Option<Actor>,
     pub kind: Option<ResourceKind>,
     /// `(west, south, east, north)`.
     pub bbox: Option<(f64, f64, f64, f64)>,
@@ -32,6 +36,33 @@ pub trait ResourceStore {
     /// Inserts resources that do not exist yet (demo data), owned by `owner`; returns how
     /// many were added.
     async fn seed_resources(&self, owner: AccountId, resources: &[Resource]) -> Result<usize>;
+}
+
+/// The place and search text a listing filters on for someone who may not see the resource
+/// exactly: those of [`crate::visibility::as_strangers_see`] (exact for public resources).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownColumns {
+    pub lat: f64,
+    pub lon: f64,
+    pub search_text: String,
+}
+
+pub fn shown_columns(resource: &Resource) -> ShownColumns {
+    let shown = crate::visibility::as_strangers_see(resource);
+    ShownColumns {
+        lat: shown.location.lat,
+        lon: shown.location.lon,
+        search_text: search_text(&shown),
+    }
+}
+
+/// Whether the listing filters `viewer`'s search on exact columns for every resource
+/// (staff), and the account whose own resources it filters exactly.
+pub(crate) fn exact_filtering(viewer: Option<Actor>) -> (bool, Option<AccountId>) {
+    (
+        viewer.is_some_and(|v| v.role.manages_all_resources()),
+        viewer.map(|v| v.id),
+    )
 }
 
 /// The steps of a resource write, inside a write transaction.

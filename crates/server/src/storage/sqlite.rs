@@ -28,6 +28,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("sqlite/0001_initial.sql")),
         M::up(include_str!("sqlite/0002_station_status.sql")),
         M::up(include_str!("sqlite/0003_change_audience.sql")),
+        M::up(include_str!("sqlite/0004_resource_shown_place.sql")),
     ])
 });
 
@@ -78,6 +79,9 @@ impl SqliteStorage {
                 ),
             })?;
             MIGRATIONS.to_latest(&mut conn)?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            resources::fill_shown_columns(&tx)?;
+            tx.commit()?;
             let newest = newest_seq(&conn)?;
             Ok((conn, newest))
         })

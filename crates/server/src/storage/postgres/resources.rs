@@ -10,7 +10,9 @@ use super::change_log::append_change;
 use super::{begin_change_log, commit_and_publish, PgTx, PostgresStorage};
 use crate::error::Result;
 use crate::rules::StoredResource;
-use crate::storage::resources::{parse_resource, resource_json, ResourceTx};
+use crate::storage::resources::{
+    exact_filtering, parse_resource, resource_json, shown_columns, ResourceTx,
+};
 use crate::storage::{search_text, ResourceFilter, ResourceStore};
 use crate::visibility::{audience_of, is_restricted};
 
@@ -48,6 +50,7 @@ pub(super) async fn put_resource(
 ) -> Result<u64> {
     let body = resource_json(resource)?;
     let restricted = is_restricted(resource);
+    let shown = shown_columns(resource);
     let seq = append_change(
         tx,
         EntityKind::Resource.as_str(),
@@ -58,12 +61,15 @@ pub(super) async fn put_resource(
     )
     .await?;
     tx.execute(
-        "INSERT INTO resource (id, owner_id, kind, lat, lon, restricted, retired, version, search_text, body)
-         VALUES ($1, $2, $3, $4, $5, $6, false, $7, $8, $9)
+        "INSERT INTO resource (id, owner_id, kind, lat, lon, restricted, retired, version, search_text, body,
+                               shown_lat, shown_lon, shown_search_text)
+         VALUES ($1, $2, $3, $4, $5, $6, false, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (id) DO UPDATE SET owner_id = excluded.owner_id, kind = excluded.kind,
              lat = excluded.lat, lon = excluded.lon, restricted = excluded.restricted,
              retired = excluded.retired, version = excluded.version,
-             search_text = excluded.search_text, body = excluded.body",
+             search_text = excluded.search_text, body = excluded.body,
+             shown_lat = excluded.shown_lat, shown_lon = excluded.shown_lon,
+             shown_search_text = excluded.shown_search_text",
         &[
             &resource.id.0,
             &owner_id.0,
@@ -74,6 +80,9 @@ pub(super) async fn put_resource(
             &(seq as i64),
             &search_text(resource),
             &body,
+            &shown.lat,
+            &shown.lon,
+            &shown.search_text,
         ],
     )
     .await?;
@@ -128,6 +137,8 @@ impl ResourceStore for PostgresStorage {
         let kind = filter.kind.map(|k| k.as_str());
         let after = filter.after.map(|id| id.0);
         let limit = i64::from(filter.limit);
+        let (staff, viewer) = exact_filtering(filter.viewer);
+        let viewer = viewer.map(|id| id.0);
         self.client()
             .await?
             .query(
@@ -135,8 +146,11 @@ impl ResourceStore for PostgresStorage {
                     "SELECT {RESOURCE_COLUMNS} FROM resource
                      WHERE NOT retired
                        AND ($1::text IS NULL OR kind = $1)
-                       AND ($2::float8 IS NULL OR (lon BETWEEN $2 AND $4 AND lat BETWEEN $3 AND $5))
-                       AND ($6::text IS NULL OR search_text LIKE $6 ESCAPE '\\')
+                       AND ($2::float8 IS NULL OR CASE WHEN NOT restricted OR $9 OR owner_id = $10
+                           THEN lon BETWEEN $2 AND $4 AND lat BETWEEN $3 AND $5
+                           ELSE shown_lon BETWEEN $2 AND $4 AND shown_lat BETWEEN $3 AND $5 END)
+                       AND ($6::text IS NULL OR CASE WHEN NOT restricted OR $9 OR owner_id = $10
+                           THEN search_text ELSE shown_search_text END LIKE $6 ESCAPE '\\')
                        AND ($7::uuid IS NULL OR id > $7)
                      ORDER BY id LIMIT $8"
                 ),
@@ -149,6 +163,8 @@ impl ResourceStore for PostgresStorage {
                     &filter.text_pattern,
                     &after,
                     &limit,
+                    &staff,
+                    &viewer,
                 ],
             )
             .await?
@@ -170,4 +186,24 @@ impl ResourceStore for PostgresStorage {
         commit_and_publish(tx, &self.changes).await?;
         Ok(added)
     }
+}
+
+/// Fills the shown columns (migration 0004) of rows written before they existed.
+pub(super) async fn fill_shown_columns(tx: &impl GenericClient) -> Result<usize> {
+    let rows = tx
+        .query(
+            "SELECT id, body FROM resource WHERE shown_search_text IS NULL",
+            &[],
+        )
+        .await?;
+    for row in &rows {
+        let id: uuid::Uuid = row.try_get(0)?;
+        let shown = shown_columns(&parse_resource(row.try_get(1)?)?);
+        tx.execute(
+            "UPDATE resource SET shown_lat = $2, shown_lon = $3, shown_search_text = $4 WHERE id = $1",
+            &[&id, &shown.lat, &shown.lon, &shown.search_text],
+        )
+        .await?;
+    }
+    Ok(rows.len())
 }

@@ -9,7 +9,9 @@ use super::change_log::append_change;
 use super::{parse_uuid, SqliteStorage, SqliteTx};
 use crate::error::Result;
 use crate::rules::StoredResource;
-use crate::storage::resources::{parse_resource, resource_json, ResourceTx};
+use crate::storage::resources::{
+    exact_filtering, parse_resource, resource_json, shown_columns, ResourceTx,
+};
 use crate::storage::{search_text, ResourceFilter, ResourceStore};
 use crate::visibility::{audience_of, is_restricted};
 
@@ -43,6 +45,7 @@ pub(super) fn put_resource(
     let id = resource.id.to_string();
     let body = resource_json(resource)?;
     let restricted = is_restricted(resource);
+    let shown = shown_columns(resource);
     let seq = append_change(
         tx,
         EntityKind::Resource.as_str(),
@@ -52,12 +55,15 @@ pub(super) fn put_resource(
         Some(&body),
     )?;
     tx.prepare_cached(
-        "INSERT INTO resource (id, owner_id, kind, lat, lon, restricted, retired, version, search_text, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9)
+        "INSERT INTO resource (id, owner_id, kind, lat, lon, restricted, retired, version, search_text, body,
+                               shown_lat, shown_lon, shown_search_text)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT (id) DO UPDATE SET owner_id = excluded.owner_id, kind = excluded.kind,
              lat = excluded.lat, lon = excluded.lon, restricted = excluded.restricted,
              retired = excluded.retired, version = excluded.version,
-             search_text = excluded.search_text, body = excluded.body",
+             search_text = excluded.search_text, body = excluded.body,
+             shown_lat = excluded.shown_lat, shown_lon = excluded.shown_lon,
+             shown_search_text = excluded.shown_search_text",
     )?
     .execute(params![
         id,
@@ -69,6 +75,9 @@ pub(super) fn put_resource(
         seq as i64,
         search_text(resource),
         body,
+        shown.lat,
+        shown.lon,
+        shown.search_text,
     ])?;
     Ok(seq)
 }
@@ -117,12 +126,16 @@ impl ResourceStore for SqliteStorage {
                 Some((w, s, e, n)) => (Some(w), Some(s), Some(e), Some(n)),
                 None => (None, None, None, None),
             };
+            let (staff, viewer) = exact_filtering(filter.viewer);
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {RESOURCE_COLUMNS} FROM resource
                  WHERE retired = 0
                    AND (?1 IS NULL OR kind = ?1)
-                   AND (?2 IS NULL OR (lon BETWEEN ?2 AND ?4 AND lat BETWEEN ?3 AND ?5))
-                   AND (?6 IS NULL OR search_text LIKE ?6 ESCAPE '\\')
+                   AND (?2 IS NULL OR CASE WHEN restricted = 0 OR ?9 OR owner_id = ?10
+                       THEN lon BETWEEN ?2 AND ?4 AND lat BETWEEN ?3 AND ?5
+                       ELSE shown_lon BETWEEN ?2 AND ?4 AND shown_lat BETWEEN ?3 AND ?5 END)
+                   AND (?6 IS NULL OR CASE WHEN restricted = 0 OR ?9 OR owner_id = ?10
+                       THEN search_text ELSE shown_search_text END LIKE ?6 ESCAPE '\\')
                    AND (?7 IS NULL OR id > ?7)
                  ORDER BY id LIMIT ?8"
             ))?;
@@ -136,6 +149,8 @@ impl ResourceStore for SqliteStorage {
                     filter.text_pattern,
                     filter.after.map(|id| id.to_string()),
                     filter.limit,
+                    staff,
+                    viewer.map(|id| id.to_string()),
                 ],
                 |row| Ok(read_resource(row)),
             )?;
@@ -158,4 +173,20 @@ impl ResourceStore for SqliteStorage {
         })
         .await
     }
+}
+
+/// Fills the shown columns (migration 0004) of rows written before they existed.
+pub(super) fn fill_shown_columns(conn: &Connection) -> Result<usize> {
+    let rows: Vec<(String, String)> = conn
+        .prepare("SELECT id, body FROM resource WHERE shown_search_text IS NULL")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = conn.prepare(
+        "UPDATE resource SET shown_lat = ?2, shown_lon = ?3, shown_search_text = ?4 WHERE id = ?1",
+    )?;
+    for (id, body) in &rows {
+        let shown = shown_columns(&parse_resource(body)?);
+        update.execute(params![id, shown.lat, shown.lon, shown.search_text])?;
+    }
+    Ok(rows.len())
 }
