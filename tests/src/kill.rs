@@ -191,6 +191,7 @@ pub async fn kill_loop(
             _ => Aim::AfterAPage,
         };
         let cursor_before = SyncStore::open(&db)?.cursor()?;
+        let decided_before = hub.receipt_keys(me.account.id).await?;
         let killed = run_and_kill(&hub, worker, &db, &me.token, aim)
             .await
             .with_context(|| format!("iteration {i} (seed {seed})"))?;
@@ -206,7 +207,9 @@ pub async fn kill_loop(
                 .collect();
             let decided = hub.receipt_keys(me.account.id).await?;
             let cursor = store.cursor()?;
-            if pending.iter().any(|key| decided.contains(key)) {
+            // Applied in this run (a receipt it made) and not recorded by the device.
+            let applied_now = |key: &String| decided.contains(key) && !decided_before.contains(key);
+            if pending.iter().any(applied_now) {
                 report.killed_after_apply_before_record += 1;
             } else if !pending.is_empty() {
                 report.killed_before_push_done += 1;
@@ -360,7 +363,7 @@ pub struct KillReport {
     /// Killed with changes the server had not decided yet (before or during the push).
     pub killed_before_push_done: u64,
     /// Killed after the server applied a batch and before the device recorded the answer
-    /// (a pending change whose key the server has a receipt for).
+    /// (a pending change whose key got its receipt in this run).
     pub killed_after_apply_before_record: u64,
     /// Killed with everything pushed and nothing of the pull committed yet.
     pub killed_before_pull: u64,

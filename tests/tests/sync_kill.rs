@@ -83,9 +83,13 @@ async fn first_sync_kill_loop(
         let db = dir.path().join(format!("device-{round}.db"));
         SyncStore::open(&db)?.set_account(me.account.id)?;
         let mut cursor = 0;
+        let mut stalled = 0u32;
         for run in 0.. {
             let mut child = spawn_worker(worker, &db, &hub.url(), &me.token)?;
-            let delay = std::time::Duration::from_micros(rng.random_range(1_000..150_000));
+            // A run killed before it committed anything (a loaded machine starts the worker
+            // slowly) doubles the next run's window, so the pull always gets on.
+            let window = 150_000u64 << stalled.min(6);
+            let delay = std::time::Duration::from_micros(rng.random_range(1_000..window));
             // The kill's moment (not a synchronisation): the worker is killed wherever it is.
             let finished = match tokio::time::timeout(delay, child.wait()).await {
                 Ok(status) => {
@@ -110,6 +114,7 @@ async fn first_sync_kill_loop(
                 now >= cursor,
                 "{at}: the cursor went back from {cursor} to {now}"
             );
+            stalled = if now == cursor { stalled + 1 } else { 0 };
             cursor = now;
             let pending: bool =
                 conn.query_row("SELECT boxes_pending FROM sync_state", [], |r| r.get(0))?;
