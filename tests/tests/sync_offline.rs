@@ -1,28 +1,22 @@
-//! The sync engine against the real server (in this process, over a SQLite file): changes
-//! made while the server is down, a crash between sending and recording, the sync loop's
-//! backoff, conflicts, and signing in and out.
+//! The sync engine against the real server (in this process, over a SQLite file and over
+//! PostgreSQL): changes made while the server is down, a crash between sending and
+//! recording, the sync loop's backoff, conflicts, and signing in and out.
 #![allow(clippy::unwrap_used)]
-
-mod sync_support;
 
 use std::time::Duration;
 
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use sharehub_core::resource::Visibility;
-use sharehub_core::wire::{LoginRequest, MutationOutcome, MutationRequest, Role, SignedIn};
+use sharehub_core::wire::{MutationOutcome, MutationRequest, Role};
+use sharehub_e2e::engine_loop::EngineLoop;
+use sharehub_e2e::fixtures::{login, resource, small_pages};
+use sharehub_e2e::hub::{Backend, Hub};
+use sharehub_e2e::views::{device_view, server_view};
 use sharehub_local::sync::{
     ResourceChange, RetryPolicy, SessionToken, SyncConfig, SyncEvent, SyncStore,
 };
 use sharehub_local::{Error, SyncEngine};
-use sync_support::{device_view, resource, server_view, small_pages, Hub};
-
-fn login(account: &SignedIn) -> LoginRequest {
-    LoginRequest {
-        login: account.account.email.clone().unwrap(),
-        password: "correct horse battery".into(),
-    }
-}
 
 async fn device(hub: &Hub, dir: &tempfile::TempDir, name: &str, config: SyncConfig) -> SyncEngine {
     SyncEngine::open(&dir.path().join(format!("{name}.db")), &hub.url(), config).unwrap()
@@ -50,10 +44,9 @@ async fn assert_converged(hub: &Hub, engine: &SyncEngine, token: &str) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn changes_made_while_the_server_is_down_arrive_exactly_once() {
+async fn changes_made_while_the_server_is_down_arrive_exactly_once(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let mut hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let mut hub = Hub::start_new(backend, dir.path()).await.unwrap();
     let me = hub.account("offline", Role::Resident).await.unwrap();
     let engine = device(&hub, &dir, "phone", small_pages()).await;
     engine.sign_in(&login(&me)).await.unwrap();
@@ -115,7 +108,7 @@ async fn changes_made_while_the_server_is_down_arrive_exactly_once() {
         (5, 0, 0)
     );
     assert_eq!(
-        hub.receipts(me.account.id).unwrap(),
+        hub.receipts(me.account.id).await.unwrap(),
         7,
         "one decision per change"
     );
@@ -128,7 +121,7 @@ async fn changes_made_while_the_server_is_down_arrive_exactly_once() {
 
     // Syncing again sends nothing; the server's decisions stay at one per change.
     assert_eq!(engine.run_once().await.unwrap().pushed, 0);
-    assert_eq!(hub.receipts(me.account.id).unwrap(), 7);
+    assert_eq!(hub.receipts(me.account.id).await.unwrap(), 7);
     // A second device of the same person gets the same records.
     let tablet = device(&hub, &dir, "tablet", SyncConfig::default()).await;
     tablet.sign_in(&login(&me)).await.unwrap();
@@ -136,10 +129,9 @@ async fn changes_made_while_the_server_is_down_arrive_exactly_once() {
     assert_converged(&hub, &tablet, &me.token).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_crash_between_sending_and_recording_the_answer_is_harmless() {
+async fn a_crash_between_sending_and_recording_the_answer_is_harmless(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let hub = Hub::start_new(backend, dir.path()).await.unwrap();
     let me = hub.account("crash", Role::Resident).await.unwrap();
     let engine = device(&hub, &dir, "phone", SyncConfig::default()).await;
     engine.sign_in(&login(&me)).await.unwrap();
@@ -168,7 +160,7 @@ async fn a_crash_between_sending_and_recording_the_answer_is_harmless() {
     // After the restart it is sent again with the same key: the first answer comes back.
     let report = engine.run_once().await.unwrap();
     assert_eq!((report.pushed, report.needs_attention), (1, 0));
-    assert_eq!(hub.receipts(me.account.id).unwrap(), 1);
+    assert_eq!(hub.receipts(me.account.id).await.unwrap(), 1);
     let server = server_view(&hub.url(), &me.token).await.unwrap();
     assert_eq!(
         server[&r.id],
@@ -178,17 +170,11 @@ async fn a_crash_between_sending_and_recording_the_answer_is_harmless() {
     assert_converged(&hub, &engine, &me.token).await;
 }
 
-async fn next(events: &mut tokio::sync::mpsc::UnboundedReceiver<SyncEvent>) -> SyncEvent {
-    tokio::time::timeout(Duration::from_secs(20), events.recv())
-        .await
-        .expect("an event within 20 s")
-        .expect("the loop is running")
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_loop_backs_off_while_the_server_is_down_and_catches_up_when_it_returns() {
+async fn the_loop_backs_off_while_the_server_is_down_and_catches_up_when_it_returns(
+    backend: Backend,
+) {
     let dir = tempfile::tempdir().unwrap();
-    let mut hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let mut hub = Hub::start_new(backend, dir.path()).await.unwrap();
     let me = hub.account("loop", Role::Resident).await.unwrap();
     let policy = RetryPolicy {
         base: Duration::from_millis(20),
@@ -206,21 +192,9 @@ async fn the_loop_backs_off_while_the_server_is_down_and_catches_up_when_it_retu
     )
     .await;
     engine.sign_in(&login(&me)).await.unwrap();
-    let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
-    let runner = engine.clone();
-    let task = tokio::spawn(async move {
-        runner
-            .run(move |event| {
-                let _ = tx.send(event);
-            })
-            .await;
-    });
+    let mut running = EngineLoop::spawn(&engine);
     // The start-up sync.
-    loop {
-        if let SyncEvent::Synced(_) = next(&mut events).await {
-            break;
-        }
-    }
+    running.synced(|_| true).await.unwrap();
     hub.stop().await.unwrap();
     let r = resource(1, &mut StdRng::seed_from_u64(3));
     let created = r.clone();
@@ -229,7 +203,7 @@ async fn the_loop_backs_off_while_the_server_is_down_and_catches_up_when_it_retu
     // It keeps failing and keeps retrying, never waiting longer than the cap.
     let mut failures = 0;
     while failures < 4 {
-        match next(&mut events).await {
+        match running.next().await.unwrap() {
             SyncEvent::Failed { error, next_try } => {
                 assert!(error.can_retry(), "{error}");
                 let wait = next_try.expect("retries are scheduled");
@@ -242,23 +216,17 @@ async fn the_loop_backs_off_while_the_server_is_down_and_catches_up_when_it_retu
     }
     hub.start().await.unwrap();
     engine.notify_network_back();
-    loop {
-        if let SyncEvent::Synced(report) = next(&mut events).await {
-            if report.pushed == 1 {
-                break;
-            }
-        }
-    }
-    engine.shutdown();
-    task.await.unwrap();
-    assert_eq!(hub.receipts(me.account.id).unwrap(), 1);
+    running.synced(|report| report.pushed == 1).await.unwrap();
+    running.stop().await.unwrap();
+    assert_eq!(hub.receipts(me.account.id).await.unwrap(), 1);
     assert_converged(&hub, &engine, &me.token).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bumped_and_rejected_changes_need_attention_and_can_be_retried_or_discarded() {
+async fn bumped_and_rejected_changes_need_attention_and_can_be_retried_or_discarded(
+    backend: Backend,
+) {
     let dir = tempfile::tempdir().unwrap();
-    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let hub = Hub::start_new(backend, dir.path()).await.unwrap();
     let owner = hub.account("owner", Role::Resident).await.unwrap();
     let neighbor = hub.account("neighbor", Role::Resident).await.unwrap();
     let phone = device(&hub, &dir, "phone", SyncConfig::default()).await;
@@ -322,10 +290,9 @@ async fn bumped_and_rejected_changes_need_attention_and_can_be_retried_or_discar
     assert_converged(&hub, &other, &neighbor.token).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn signing_out_removes_the_persons_data_and_ends_the_session() {
+async fn signing_out_removes_the_persons_data_and_ends_the_session(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let hub = Hub::start_new(backend, dir.path()).await.unwrap();
     let me = hub.account("private", Role::Resident).await.unwrap();
     let next = hub.account("next-person", Role::Resident).await.unwrap();
     let engine = device(&hub, &dir, "shared-tablet", SyncConfig::default()).await;
@@ -367,10 +334,9 @@ async fn signing_out_removes_the_persons_data_and_ends_the_session() {
     assert_converged(&hub, &engine, &next.token).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_the_server_refuses_as_a_whole_is_split_and_every_change_arrives() {
+async fn a_batch_the_server_refuses_as_a_whole_is_split_and_every_change_arrives(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let hub = Hub::start_new(backend, dir.path()).await.unwrap();
     let me = hub.account("bulky", Role::Resident).await.unwrap();
     let engine = device(&hub, &dir, "phone", SyncConfig::default()).await;
     engine.sign_in(&login(&me)).await.unwrap();
@@ -398,14 +364,15 @@ async fn a_batch_the_server_refuses_as_a_whole_is_split_and_every_change_arrives
         (report.pushed, report.needs_attention, report.pending),
         (30, 0, 0)
     );
-    assert_eq!(hub.receipts(me.account.id).unwrap(), 30);
+    assert_eq!(hub.receipts(me.account.id).await.unwrap(), 30);
     assert_converged(&hub, &engine, &me.token).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_change_made_elsewhere_arrives_through_the_event_stream_without_waiting_for_the_timer() {
+async fn a_change_made_elsewhere_arrives_through_the_event_stream_without_waiting_for_the_timer(
+    backend: Backend,
+) {
     let dir = tempfile::tempdir().unwrap();
-    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let hub = Hub::start_new(backend, dir.path()).await.unwrap();
     let me = hub.account("live", Role::Resident).await.unwrap();
     let policy = RetryPolicy {
         poll_every: Duration::from_secs(3600),
@@ -422,20 +389,8 @@ async fn a_change_made_elsewhere_arrives_through_the_event_stream_without_waitin
     )
     .await;
     watching.sign_in(&login(&me)).await.unwrap();
-    let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
-    let runner = watching.clone();
-    let task = tokio::spawn(async move {
-        runner
-            .run(move |event| {
-                let _ = tx.send(event);
-            })
-            .await;
-    });
-    loop {
-        if let SyncEvent::Synced(_) = next(&mut events).await {
-            break;
-        }
-    }
+    let mut running = EngineLoop::spawn(&watching);
+    running.synced(|_| true).await.unwrap();
     let other = device(&hub, &dir, "other", SyncConfig::default()).await;
     other.sign_in(&login(&me)).await.unwrap();
     let r = resource(1, &mut StdRng::seed_from_u64(7));
@@ -443,32 +398,25 @@ async fn a_change_made_elsewhere_arrives_through_the_event_stream_without_waitin
     write(&other, move |db| db.create_resource(created).map(drop)).await;
     other.run_once().await.unwrap();
     // The timer is an hour away: only the server's event can make the device pull now.
-    loop {
-        if let SyncEvent::Synced(report) = next(&mut events).await {
-            if report.pulled > 0 {
-                break;
-            }
-        }
-    }
+    running.synced(|report| report.pulled > 0).await.unwrap();
     let shown = watching
         .with_db(|db| Ok(device_view(db).unwrap()))
         .await
         .unwrap();
     assert_eq!(shown[&r.id].0, r);
-    watching.shutdown();
-    task.await.unwrap();
+    running.stop().await.unwrap();
     let mut hub = hub;
     hub.stop().await.unwrap();
 }
 
-#[tokio::test]
-async fn a_first_sync_reports_progress_of_a_total_known_from_the_first_page() {
+async fn a_first_sync_reports_progress_of_a_total_known_from_the_first_page(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let hub = Hub::start_new(backend, dir.path()).await.unwrap();
     let owner = hub.account("progress", Role::Coordinator).await.unwrap();
     let mut rng = StdRng::seed_from_u64(30);
     let resources: Vec<_> = (0..30).map(|n| resource(n, &mut rng)).collect();
     hub.state()
+        .unwrap()
         .storage
         .seed_resources(owner.account.id, &resources)
         .await
@@ -488,3 +436,37 @@ async fn a_first_sync_reports_progress_of_a_total_known_from_the_first_page() {
         "pages of 7, each with the total"
     );
 }
+
+/// Instantiates each suite function once per backend (PostgreSQL: under
+/// `scripts/with-postgres.sh`, which sets `SHAREHUB_TEST_DATABASE_URL`).
+macro_rules! backend_suite {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    super::$test(super::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    super::$test(super::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+
+backend_suite!(
+    changes_made_while_the_server_is_down_arrive_exactly_once,
+    a_crash_between_sending_and_recording_the_answer_is_harmless,
+    the_loop_backs_off_while_the_server_is_down_and_catches_up_when_it_returns,
+    bumped_and_rejected_changes_need_attention_and_can_be_retried_or_discarded,
+    signing_out_removes_the_persons_data_and_ends_the_session,
+    a_batch_the_server_refuses_as_a_whole_is_split_and_every_change_arrives,
+    a_change_made_elsewhere_arrives_through_the_event_stream_without_waiting_for_the_timer,
+    a_first_sync_reports_progress_of_a_total_known_from_the_first_page,
+);

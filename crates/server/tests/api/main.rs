@@ -16,6 +16,7 @@ mod operations;
 mod resources;
 mod stations;
 mod sync;
+mod upgrade;
 
 /// Instantiates each listed suite function once per backend.
 macro_rules! backend_suite {
