@@ -12,9 +12,11 @@ use crate::text::Language;
 use crate::{Resource, ResourceId, ResourceKind, ResourceSummary};
 
 mod account;
+mod map;
 mod near;
 mod places;
 pub use account::*;
+pub use map::*;
 pub use near::*;
 pub use places::*;
 

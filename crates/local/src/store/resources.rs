@@ -42,7 +42,7 @@ pub(super) struct Conditions {
 
 impl<'a> Filters<'a> {
     /// The filters of the list (no price or near of its own).
-    fn of(query: &'a ResourceQuery) -> Filters<'a> {
+    pub(super) fn of(query: &'a ResourceQuery) -> Filters<'a> {
         Filters {
             kind: query.kind,
             text: query.text.as_deref(),
