@@ -23,6 +23,7 @@ fn main() {
         "resource_page",
         "position_get",
         "sync_attention_discard",
+        "map_view",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

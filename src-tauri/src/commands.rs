@@ -2,6 +2,7 @@
 //! `sharehub_core::ipc::Command::NAME` of their contract type.
 
 pub mod account;
+pub mod map;
 pub mod place;
 pub mod position;
 pub mod resource;

@@ -6,6 +6,8 @@
 //! Needs: `Xvfb`, `tauri-driver`, `WebKitWebDriver` on PATH and a built app
 //! (`target/debug/sharehub-app`, or `SHAREHUB_APP_BIN`). `make test` provides all of them.
 
+pub mod city;
+
 use std::future::Future;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
