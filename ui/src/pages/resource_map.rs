@@ -161,7 +161,16 @@ pub fn ResourceMapPage() -> impl IntoView {
                     });
                 }
             }
-            shown.set(Some(answer));
+            // The same answer (a "near" search while the map moves, a pan inside one street)
+            // redraws nothing: markers a person is about to click stay where they are.
+            let answer = Some(answer);
+            shown.maybe_update(|shown| {
+                let changed = *shown != answer;
+                if changed {
+                    *shown = answer;
+                }
+                changed
+            });
         });
     });
 
