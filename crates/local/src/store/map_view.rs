@@ -14,7 +14,7 @@
 //!   `resource_page`, in the same read transaction as the view, so the map and the list say
 //!   the same number.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use rusqlite::params_from_iter;
 use rusqlite::types::Value;
@@ -47,8 +47,8 @@ impl Store {
         let filters = Conditions::for_filters(&Filters::of(&args.query))?;
         // One read transaction: the total, the view and the markers see the same rows.
         let tx = self.conn.unchecked_transaction()?;
-        let (total, extent) = self.total_and_extent(&filters, args.extent)?;
         let boxes_pending = super::rtree::boxes_pending(&self.conn)?;
+        let (total, extent) = self.total_and_extent(&filters, args.extent, boxes_pending)?;
         let points = self.points_in(&filters, args.view, boxes_pending)?;
         let (marker_rows, clusters) = cluster(&points, args.zoom);
         let mut summary = self.conn.prepare_cached(&format!(
@@ -73,8 +73,9 @@ impl Store {
         &self,
         filters: &Conditions,
         with_extent: bool,
+        boxes_pending: bool,
     ) -> Result<(u64, Option<MapBox>)> {
-        if !with_extent {
+        if !with_extent || (filters.is_empty() && !boxes_pending) {
             let total = self
                 .conn
                 .prepare_cached(&format!(
@@ -82,7 +83,17 @@ impl Store {
                     filters.where_sql()
                 ))?
                 .query_row(params_from_iter(filters.params()), |r| r.get(0))?;
-            return Ok((total, None));
+            if !with_extent {
+                return Ok((total, None));
+            }
+            // Every row: the R*Tree's boxes hold every point (rounded outwards), and reading
+            // them is a fraction of reading the rows.
+            let extent = self.conn.query_row(
+                "SELECT min(min_lat), min(min_lon), max(max_lat), max(max_lon) FROM resource_rtree",
+                [],
+                |r| Ok(map_box(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
+            return Ok((total, extent));
         }
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT count(*), min(r.lat), min(r.lon), max(r.lat), max(r.lon)
@@ -91,42 +102,110 @@ impl Store {
         ))?;
         Ok(stmt.query_row(params_from_iter(filters.params()), |r| {
             let total: u64 = r.get(0)?;
-            let extent = match (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?) {
-                (Some(south), Some(west), Some(north), Some(east)) => Some(MapBox {
-                    south,
-                    west,
-                    north,
-                    east,
-                }),
-                _ => None,
-            };
-            Ok((total, extent))
+            Ok((total, map_box(r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
         })?)
     }
 
-    /// Rowid and exact point of every matching resource inside `view`, by rowid.
-    fn points_in(&self, filters: &Conditions, view: MapBox, scan: bool) -> Result<Vec<Point>> {
+    /// Rowid and point of every matching resource inside `view`, by rowid.
+    ///
+    /// Which resources are inside is decided on their exact points; without filters the
+    /// R*Tree alone answers (no row is read): a box wholly inside or outside the view says
+    /// where its point is, and only a box the view's edge crosses (its point within float
+    /// rounding of the edge) reads its row. The point of a box is its middle, off by at
+    /// most a 32-bit float's rounding (under a metre): enough for a cluster's place.
+    /// With filters the rows must be read: by rowid from the R*Tree's hits when they are
+    /// few, else in one scan of the table (a view of most of the city).
+    fn points_in(
+        &self,
+        filters: &Conditions,
+        view: MapBox,
+        boxes_pending: bool,
+    ) -> Result<Vec<Point>> {
+        if boxes_pending {
+            return self.rows_in(filters, view, RowsBy::Scan);
+        }
+        let boxes = self.boxes_in(view)?;
+        if !filters.is_empty() {
+            let rows: u64 = self
+                .conn
+                .prepare_cached("SELECT count(*) FROM resource")?
+                .query_row([], |r| r.get(0))?;
+            let by = if boxes.len() as u64 * SCAN_FRACTION > rows {
+                RowsBy::Scan
+            } else {
+                RowsBy::Rtree
+            };
+            return self.rows_in(filters, view, by);
+        }
+        let mut exact = self
+            .conn
+            .prepare_cached("SELECT lat, lon FROM resource WHERE rowid = ?1")?;
+        let mut points = Vec::with_capacity(boxes.len());
+        for b in boxes {
+            let inside = view.south <= b.min_lat
+                && b.max_lat <= view.north
+                && view.west <= b.min_lon
+                && b.max_lon <= view.east;
+            let point = if inside {
+                Some(Point {
+                    rowid: b.rowid,
+                    lat: (b.min_lat + b.max_lat) / 2.0,
+                    lon: (b.min_lon + b.max_lon) / 2.0,
+                })
+            } else {
+                let (lat, lon): (f64, f64) =
+                    exact.query_row([b.rowid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                view.contains(lat, lon).then_some(Point {
+                    rowid: b.rowid,
+                    lat,
+                    lon,
+                })
+            };
+            points.extend(point);
+        }
+        points.sort_unstable_by_key(|p| p.rowid);
+        Ok(points)
+    }
+
+    /// The R*Tree's boxes that touch `view`.
+    fn boxes_in(&self, view: MapBox) -> Result<Vec<RtreeBox>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, min_lat, max_lat, min_lon, max_lon FROM resource_rtree
+             WHERE max_lat >= ?1 AND min_lat <= ?2 AND max_lon >= ?3 AND min_lon <= ?4",
+        )?;
+        let rows = stmt.query_map([view.south, view.north, view.west, view.east], |r| {
+            Ok(RtreeBox {
+                rowid: r.get(0)?,
+                min_lat: r.get(1)?,
+                max_lat: r.get(2)?,
+                min_lon: r.get(3)?,
+                max_lon: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Matching rows inside `view` with their exact points, read as `by` says.
+    fn rows_in(&self, filters: &Conditions, view: MapBox, by: RowsBy) -> Result<Vec<Point>> {
         let exact = "r.lat BETWEEN ? AND ? AND r.lon BETWEEN ? AND ?";
-        let sql = if scan {
-            format!(
+        let sql = match by {
+            RowsBy::Scan => format!(
                 "SELECT r.rowid, r.lat, r.lon FROM resource AS r WHERE {exact} AND {}",
                 filters.where_sql()
-            )
-        } else {
+            ),
             // CROSS JOIN: the R*Tree drives, each of its hits reads its row by rowid.
-            format!(
+            RowsBy::Rtree => format!(
                 "SELECT r.rowid, r.lat, r.lon FROM resource_rtree AS t
                  CROSS JOIN resource AS r ON r.rowid = t.id
                  WHERE t.max_lat >= ? AND t.min_lat <= ? AND t.max_lon >= ? AND t.min_lon <= ?
                    AND {exact} AND {}",
                 filters.where_sql()
-            )
+            ),
         };
         let corners = [view.south, view.north, view.west, view.east].map(Value::from);
-        let boxes: Vec<&Value> = if scan {
-            corners.iter().collect()
-        } else {
-            corners.iter().chain(corners.iter()).collect()
+        let boxes: Vec<&Value> = match by {
+            RowsBy::Scan => corners.iter().collect(),
+            RowsBy::Rtree => corners.iter().chain(corners.iter()).collect(),
         };
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(
@@ -143,6 +222,42 @@ impl Store {
         points.sort_unstable_by_key(|p| p.rowid);
         Ok(points)
     }
+}
+
+/// With filters, a view whose R*Tree hits are more than one in this many rows is read by a
+/// scan of the table (reading rows one by one by rowid costs more from there on).
+const SCAN_FRACTION: u64 = 5;
+
+/// How the rows of a view are read.
+#[derive(Debug, Clone, Copy)]
+enum RowsBy {
+    Scan,
+    Rtree,
+}
+
+/// An R*Tree entry: a resource's point, as a box of 32-bit floats rounded outwards.
+#[derive(Debug, Clone, Copy)]
+struct RtreeBox {
+    rowid: i64,
+    min_lat: f64,
+    max_lat: f64,
+    min_lon: f64,
+    max_lon: f64,
+}
+
+/// A box from SQL's `min`/`max` (NULL when no row matched).
+fn map_box(
+    south: Option<f64>,
+    west: Option<f64>,
+    north: Option<f64>,
+    east: Option<f64>,
+) -> Option<MapBox> {
+    Some(MapBox {
+        south: south?,
+        west: west?,
+        north: north?,
+        east: east?,
+    })
 }
 
 /// Position on the Web Mercator world of `zoom` (256 px tiles), in pixels.
@@ -169,7 +284,7 @@ fn cluster(points: &[Point], zoom: u8) -> (Vec<i64>, Vec<MapCluster>) {
     if points.len() <= MARKERS_MAX || zoom >= ALL_MARKERS_ZOOM {
         return (points.iter().map(|p| p.rowid).collect(), Vec::new());
     }
-    let mut cells: BTreeMap<(i64, i64), Cell> = BTreeMap::new();
+    let mut cells: HashMap<(i64, i64), Cell> = HashMap::new();
     for p in points {
         let (x, y) = world_px(p.lat, p.lon, zoom);
         let key = ((x / CELL_PX).floor() as i64, (y / CELL_PX).floor() as i64);
@@ -196,7 +311,9 @@ fn cluster(points: &[Point], zoom: u8) -> (Vec<i64>, Vec<MapCluster>) {
     }
     let mut markers = Vec::new();
     let mut clusters = Vec::new();
-    for cell in cells.into_values() {
+    let mut cells: Vec<((i64, i64), Cell)> = cells.into_iter().collect();
+    cells.sort_unstable_by_key(|(key, _)| *key);
+    for (_, cell) in cells {
         if cell.count == 1 {
             markers.push(cell.first);
         } else {
@@ -319,6 +436,20 @@ mod tests {
                 },
                 13,
             ),
+            // A filter on a small part of the city: rows read by rowid from the R*Tree.
+            (
+                ResourceQuery {
+                    kind: Some(ResourceKind::Room),
+                    ..Default::default()
+                },
+                MapBox {
+                    south: 37.5,
+                    west: 126.9,
+                    north: 37.56,
+                    east: 127.0,
+                },
+                13,
+            ),
         ] {
             let cells = store.map_view(&args(query.clone(), view, zoom)).unwrap();
             let matching: Vec<&Resource> = resources
@@ -410,7 +541,17 @@ mod tests {
                  UPDATE sync_state SET boxes_pending = 1; DELETE FROM resource_rtree;",
             )
             .unwrap();
-        assert_eq!(store.map_view(&query).unwrap(), with_tree);
+        let scanned = store.map_view(&query).unwrap();
+        assert_eq!(
+            (scanned.total, scanned.in_view, &scanned.markers),
+            (with_tree.total, with_tree.in_view, &with_tree.markers)
+        );
+        assert_eq!(scanned.clusters.len(), with_tree.clusters.len());
+        // The tree's points are its boxes' middles: within float rounding of the rows'.
+        for (a, b) in scanned.clusters.iter().zip(&with_tree.clusters) {
+            assert_eq!(a.count, b.count);
+            assert!((a.lat - b.lat).abs() < 1e-5 && (a.lon - b.lon).abs() < 1e-5);
+        }
     }
 
     #[test]

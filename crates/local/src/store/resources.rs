@@ -93,6 +93,11 @@ impl Conditions {
         self.params.extend(params);
     }
 
+    /// No filter in use: every row matches.
+    pub(super) fn is_empty(&self) -> bool {
+        self.sql.is_empty()
+    }
+
     pub(super) fn where_sql(&self) -> String {
         if self.sql.is_empty() {
             "1".to_owned()
