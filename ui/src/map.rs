@@ -26,7 +26,7 @@ extern "C" {
         on_open: &Closure<dyn Fn(String)>,
         on_pick: &Closure<dyn Fn(f64, f64)>,
         on_tiles: &Closure<dyn Fn(String)>,
-        on_view: &Closure<dyn Fn(f64, f64, f64, f64, f64)>,
+        on_view: &ViewCallback,
     ) -> Result<MapHandle, JsValue>;
 
     #[wasm_bindgen(catch, js_namespace = ShareHubMap, js_name = createSpot)]
@@ -167,13 +167,16 @@ pub struct ViewBox {
     pub zoom: u8,
 }
 
+/// The glue's report of a pan or zoom: south, west, north, east, zoom.
+type ViewCallback = Closure<dyn Fn(f64, f64, f64, f64, f64)>;
+
 /// The callbacks live as long as the map; dropping `MapView` destroys the map first.
 pub struct MapView {
     pub handle: MapHandle,
     _on_open: Option<Closure<dyn Fn(String)>>,
     _on_pick: Option<Closure<dyn Fn(f64, f64)>>,
     _on_tiles: Closure<dyn Fn(String)>,
-    _on_view: Option<Closure<dyn Fn(f64, f64, f64, f64, f64)>>,
+    _on_view: Option<ViewCallback>,
 }
 
 /// Seoul City Hall, and a zoom that shows the whole city.
@@ -210,19 +213,17 @@ impl MapView {
         let on_pick = Closure::<dyn Fn(f64, f64)>::new(on_pick);
         let on_tiles =
             Closure::<dyn Fn(String)>::new(move |w: String| on_tiles(TileState::parse(&w)));
-        let on_view = Closure::<dyn Fn(f64, f64, f64, f64, f64)>::new(
-            move |south, west, north, east, zoom: f64| {
-                on_view(ViewBox {
-                    bounds: MapBox {
-                        south,
-                        west,
-                        north,
-                        east,
-                    },
-                    zoom: zoom.clamp(0.0, 22.0) as u8,
-                })
-            },
-        );
+        let on_view = ViewCallback::new(move |south, west, north, east, zoom: f64| {
+            on_view(ViewBox {
+                bounds: MapBox {
+                    south,
+                    west,
+                    north,
+                    east,
+                },
+                zoom: zoom.clamp(0.0, 22.0) as u8,
+            })
+        });
         let handle = glue_create(element, options, &on_open, &on_pick, &on_tiles, &on_view)
             .map_err(start_error)?;
         Ok(MapView {
