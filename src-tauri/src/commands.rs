@@ -2,6 +2,7 @@
 //! (`sharehub_core::ipc_commands!`) and registered from it as `commands::<name>`.
 
 mod account;
+mod map;
 mod place;
 mod position;
 mod resource;
@@ -10,6 +11,7 @@ mod station;
 mod sync;
 
 pub use account::*;
+pub use map::*;
 pub use place::*;
 pub use position::*;
 pub use resource::*;

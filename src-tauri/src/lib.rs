@@ -6,6 +6,7 @@ mod commands;
 mod error;
 mod state;
 mod sync;
+mod tiles;
 
 use tauri::Manager;
 
@@ -20,10 +21,26 @@ macro_rules! handlers {
 }
 
 pub fn run() {
+    // Map tiles come through the shell from the one tile server configured at start.
+    let tiles = std::sync::Arc::new(tiles::TileProxy::from_env());
+    let tiles_for_setup = tiles.clone();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_geolocation::init())
-        .setup(|app| {
+        .register_asynchronous_uri_scheme_protocol(
+            tiles::SCHEME,
+            move |_ctx, request, responder| {
+                let tiles = tiles.clone();
+                let path = request.uri().path().to_owned();
+                tauri::async_runtime::spawn(
+                    async move { responder.respond(tiles.answer(&path).await) },
+                );
+            },
+        )
+        .setup(move |app| {
             let data_dir = state::data_dir(app.path().app_data_dir().ok());
+            if let Some(dir) = &data_dir {
+                tiles_for_setup.open_cache(dir);
+            }
             // With a server, a new device's data comes from sync; without one (offline demo
             // mode) it is seeded from the bundled demo data.
             let server = sync::server_url();

@@ -13,6 +13,7 @@
 //! (`target/debug/sharehub-app`, or `SHAREHUB_APP_BIN`). `make test` provides all of them.
 //! PostgreSQL: `SHAREHUB_TEST_DATABASE_URL`, set by `scripts/with-postgres.sh`.
 
+pub mod city;
 pub mod engine_loop;
 pub mod fixtures;
 pub mod hub;

@@ -13,9 +13,11 @@ use crate::{Resource, ResourceId, ResourceKind, ResourceSummary};
 
 mod account;
 mod command_table;
+mod map;
 mod near;
 mod places;
 pub use account::*;
+pub use map::*;
 pub use near::*;
 pub use places::*;
 

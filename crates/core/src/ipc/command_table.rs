@@ -17,6 +17,7 @@ macro_rules! ipc_commands {
             resource_page: ResourcePageGet(ResourcePageArgs) -> ResourcePage,
             resource_get: ResourceGet(ResourceGetArgs) -> Resource,
             resource_near: ResourceNear(NearQuery) -> Vec<NearbyResource>,
+            map_view: MapViewGet(MapViewArgs) -> MapCells,
             resource_create: ResourceCreate(ResourceCreateArgs) -> ResourceId,
             settings_get: SettingsGet(NoArgs) -> Settings,
             settings_set_language: SettingsSetLanguage(SettingsSetLanguageArgs) -> Settings,
