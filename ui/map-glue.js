@@ -54,27 +54,92 @@
     return box;
   }
 
-  function create(element, options, onOpen, onPick, onTiles) {
+  // Tiles come through the shell's tile scheme (see src-tauri/src/tiles.rs): fetched, so
+  // the answer's X-ShareHub-Tile header says whether the tile is live or kept on the
+  // device. onTiles hears "live", "kept" (some tiles of this view are kept ones) or
+  // "offline" (no tile could be shown).
+  var ProxiedTiles = L.TileLayer.extend({
+    createTile: function (coords, done) {
+      var img = document.createElement("img");
+      img.alt = "";
+      img.setAttribute("role", "presentation");
+      var url = this.getTileUrl(coords);
+      img.setAttribute("data-tile", url);
+      fetch(url).then(function (response) {
+        if (!response.ok) throw new Error("tile " + response.status);
+        var source = response.headers.get("X-ShareHub-Tile") || "live";
+        return response.blob().then(function (blob) {
+          var objectUrl = URL.createObjectURL(blob);
+          img.onload = function () {
+            URL.revokeObjectURL(objectUrl);
+            img.setAttribute("data-tile-source", source);
+            done(null, img);
+          };
+          img.onerror = function () { URL.revokeObjectURL(objectUrl); done(new Error("tile image"), img); };
+          img.src = objectUrl;
+        });
+      }).catch(function (error) { done(error, img); });
+      return img;
+    }
+  });
+
+  function addTiles(map, options, onTiles) {
+    var tiles = new ProxiedTiles(options.tileUrl, { attribution: options.attribution, maxZoom: 19 });
+    var state = null, kept = 0, live = 0;
+    function report(next) { if (state !== next) { state = next; onTiles(next); } }
+    function settle() { report(kept > 0 ? "kept" : live > 0 ? "live" : "offline"); }
+    tiles.on("loading", function () { kept = 0; live = 0; });
+    tiles.on("tileload", function (e) {
+      if (e.tile.getAttribute("data-tile-source") === "kept") kept++; else live++;
+      settle();
+    });
+    tiles.on("tileerror", settle);
+    tiles.addTo(map);
+    return tiles;
+  }
+
+  function clusterMarker(cluster, map) {
+    var n = cluster.count;
+    var size = n < 10 ? 36 : n < 100 ? 44 : n < 1000 ? 52 : 60;
+    var html = el("div", "sh-cluster", n.toLocaleString("en-US"));
+    html.setAttribute("data-test", "map-cluster");
+    html.setAttribute("data-count", String(n));
+    var icon = L.divIcon({ html: html, className: "sh-cluster-wrap sh-store-cluster", iconSize: [size, size] });
+    var m = L.marker([cluster.lat, cluster.lon], { icon: icon, keyboard: true, title: cluster.label, alt: cluster.label });
+    m.on("click", function () {
+      var b = cluster.bounds;
+      map.fitBounds([[b.south, b.west], [b.north, b.east]], { padding: [40, 40], maxZoom: map.getZoom() + 3 });
+    });
+    return m;
+  }
+
+  function create(element, options, onOpen, onPick, onTiles, onView) {
     var map = L.map(element, { zoomControl: true, attributionControl: true, preferCanvas: false })
       .setView([options.lat, options.lon], options.zoom);
-    var tiles = L.tileLayer(options.tileUrl, { attribution: options.attribution, maxZoom: 19 });
-    var tileState = null;
-    function report(ok) { if (tileState !== ok) { tileState = ok; onTiles(ok); } }
-    tiles.on("tileerror", function () { report(false); });
-    tiles.on("tileload", function () { report(true); });
-    tiles.addTo(map);
+    addTiles(map, options, onTiles);
 
     var boundaries = L.layerGroup().addTo(map);
     var selection = L.layerGroup().addTo(map);
     var near = L.layerGroup().addTo(map);
+    var clusters = L.layerGroup().addTo(map);
     var markers = L.markerClusterGroup({
       iconCreateFunction: clusterIcon, showCoverageOnHover: false, maxClusterRadius: 50,
       spiderfyOnMaxZoom: true, chunkedLoading: true
     }).addTo(map);
     map.on("click", function (e) { onPick(e.latlng.lat, e.latlng.lng); });
+    function reportView() {
+      var b = map.getBounds();
+      var clampLat = function (v) { return Math.max(-85, Math.min(85, v)); };
+      var clampLon = function (v) { return Math.max(-180, Math.min(180, v)); };
+      onView(clampLat(b.getSouth()), clampLon(b.getWest()), clampLat(b.getNorth()), clampLon(b.getEast()), map.getZoom());
+    }
+    map.on("moveend", reportView);
+    var drawn = 0;
+    element.shareHubDraws = [];
 
-    return {
+    var api = {
       map: map,
+      reportView: reportView,
       setBoundaries: function (geojsonText) {
         boundaries.clearLayers();
         L.geoJSON(JSON.parse(geojsonText), {
@@ -90,6 +155,23 @@
           return m;
         });
         markers.addLayers(layers);
+      },
+      // Clusters the device's store made for this view (many resources in view).
+      setClusters: function (items) {
+        clusters.clearLayers();
+        items.forEach(function (c) { clusterMarker(c, map).addTo(clusters); });
+      },
+      // Marks the end of a redraw, for tests and benchmarks: data-drawn counts redraws,
+      // shareHubDrawnAt is the page clock (performance.now()) of the last one and
+      // shareHubDraws lists each one's time and number of store clusters.
+      drawn: function () {
+        drawn++;
+        element.shareHubDrawnAt = performance.now();
+        element.shareHubDraws.push({ at: element.shareHubDrawnAt, clusters: clusters.getLayers().length });
+        element.setAttribute("data-drawn", String(drawn));
+      },
+      fitTo: function (south, west, north, east) {
+        map.fitBounds([[south, west], [north, east]], { padding: [24, 24], maxZoom: 16 });
       },
       openPopup: function (id) {
         var found = null;
@@ -114,7 +196,26 @@
       },
       destroy: function () { map.remove(); }
     };
+    // Tests and benchmarks reach the live map through its element (e.g. to pan it).
+    element.shareHubMap = api;
+    return api;
   }
 
-  window.ShareHubMap = { create: create };
+  // A resource's own page: a small map of its place (a pin, or for a spot shown only after
+  // booking, a circle around the approximate place).
+  function createSpot(element, options, onTiles) {
+    var map = L.map(element, { zoomControl: true, attributionControl: true, scrollWheelZoom: false })
+      .setView([options.lat, options.lon], options.zoom);
+    addTiles(map, options, onTiles);
+    if (options.approximateM > 0) {
+      L.circle([options.lat, options.lon], { radius: options.approximateM, color: "#1d4aa8", weight: 2, fillOpacity: 0.12, interactive: false, className: "sh-spot-area" }).addTo(map);
+    } else {
+      var icon = markerIcon(options.item);
+      icon.options.html.setAttribute("data-test", "spot-marker");
+      L.marker([options.lat, options.lon], { icon: icon, title: options.item.name, alt: options.item.name, keyboard: false, interactive: false }).addTo(map);
+    }
+    return { destroy: function () { map.remove(); } };
+  }
+
+  window.ShareHubMap = { create: create, createSpot: createSpot };
 })();

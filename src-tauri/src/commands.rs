@@ -1,10 +1,20 @@
-//! Tauri commands, one file per noun. Names are `<noun>_<verb>` and equal the
-//! `sharehub_core::ipc::Command::NAME` of their contract type.
+//! Tauri commands, one file per noun. Each is named as in core's command table
+//! (`sharehub_core::ipc_commands!`) and registered from it as `commands::<name>`.
 
-pub mod account;
-pub mod place;
-pub mod position;
-pub mod resource;
-pub mod settings;
-pub mod station;
-pub mod sync;
+mod account;
+mod map;
+mod place;
+mod position;
+mod resource;
+mod settings;
+mod station;
+mod sync;
+
+pub use account::*;
+pub use map::*;
+pub use place::*;
+pub use position::*;
+pub use resource::*;
+pub use settings::*;
+pub use station::*;
+pub use sync::*;

@@ -1,12 +1,28 @@
-//! The end-to-end harness: starts a private Xvfb display and tauri-driver (which starts
-//! WebKitWebDriver), then the real `sharehub-app` binary in a WebDriver session, with its
-//! own app-data directory. On a failed test a screenshot is saved under
-//! `target/e2e-screenshots/`.
+//! The end-to-end harness, one library for every test and tool of this crate:
+//! - the app under WebDriver (this file): a private Xvfb display and tauri-driver (which
+//!   starts WebKitWebDriver), then the real `sharehub-app` binary in a WebDriver session,
+//!   with its own app-data directory; on a failed test a screenshot is saved under
+//!   `target/e2e-screenshots/`. Steps a person takes in it: [`ui`];
+//! - the server in this process over SQLite or PostgreSQL ([`hub`]) or as its own process
+//!   ([`server_process`]);
+//! - waiting for a condition with a deadline ([`wait`]); test data ([`fixtures`]); what a
+//!   person's records are on the server and on a device ([`views`]); a device's sync loop
+//!   ([`engine_loop`]); the kill -9 loop ([`kill`]).
 //!
 //! Needs: `Xvfb`, `tauri-driver`, `WebKitWebDriver` on PATH and a built app
 //! (`target/debug/sharehub-app`, or `SHAREHUB_APP_BIN`). `make test` provides all of them.
+//! PostgreSQL: `SHAREHUB_TEST_DATABASE_URL`, set by `scripts/with-postgres.sh`.
 
-use std::future::Future;
+pub mod city;
+pub mod engine_loop;
+pub mod fixtures;
+pub mod hub;
+pub mod kill;
+pub mod server_process;
+pub mod ui;
+pub mod views;
+pub mod wait;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -104,25 +120,22 @@ async fn start_xvfb() -> Result<(Child, String)> {
 
 /// Waits until tauri-driver and the WebKitWebDriver it starts both accept connections.
 async fn wait_for_driver(ports: [u16; 2], driver: &mut Child) -> Result<()> {
-    let deadline = Instant::now() + UI_TIMEOUT;
-    loop {
-        let mut ready = true;
+    let what = format!("tauri-driver listens on ports {ports:?}");
+    wait::until(&what, UI_TIMEOUT, async || {
         for port in ports {
-            ready &= tokio::net::TcpStream::connect(("127.0.0.1", port))
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
                 .await
-                .is_ok();
+                .is_err()
+            {
+                if let Some(status) = driver.try_wait()? {
+                    bail!("tauri-driver exited early with {status}");
+                }
+                return Ok(None);
+            }
         }
-        if ready {
-            return Ok(());
-        }
-        if let Some(status) = driver.try_wait()? {
-            bail!("tauri-driver exited early with {status}");
-        }
-        if Instant::now() > deadline {
-            bail!("tauri-driver did not listen on ports {ports:?} in time");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+        Ok(Some(()))
+    })
+    .await
 }
 
 impl App {
@@ -224,27 +237,29 @@ impl App {
         Ok(self.client.find_all(Locator::Css(css)).await?)
     }
 
-    /// Waits until `check` returns `Some`, re-evaluating it every 50 ms, up to UI_TIMEOUT.
-    pub async fn until<T, F, Fut>(&self, what: &str, mut check: F) -> Result<T>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<Option<T>>>,
-    {
-        let deadline = Instant::now() + UI_TIMEOUT;
-        loop {
-            match check().await {
-                Ok(Some(value)) => return Ok(value),
-                Ok(None) => {}
-                // An element re-rendered while it was being read: the page has not settled
-                // yet, so look again (any other error fails at once).
-                Err(error) if is_stale_element(&error) => {}
-                Err(error) => return Err(error),
-            }
-            if Instant::now() > deadline {
-                bail!("timed out waiting until {what}");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+    /// Waits until `check` returns `Some`, up to UI_TIMEOUT (see [`wait::until`]).
+    pub async fn until<T>(
+        &self,
+        what: &str,
+        check: impl AsyncFnMut() -> Result<Option<T>>,
+    ) -> Result<T> {
+        self.until_within(what, UI_TIMEOUT, check).await
+    }
+
+    /// [`App::until`] with a limit of its own, for what waits on the network.
+    pub async fn until_within<T>(
+        &self,
+        what: &str,
+        limit: Duration,
+        mut check: impl AsyncFnMut() -> Result<Option<T>>,
+    ) -> Result<T> {
+        wait::until(what, limit, async || match check().await {
+            // An element re-rendered while it was being read: the page has not settled
+            // yet, so look again (any other error fails at once).
+            Err(error) if is_stale_element(&error) => Ok(None),
+            answer => answer,
+        })
+        .await
     }
 
     /// Runs a script in the page and returns its value.

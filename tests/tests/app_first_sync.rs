@@ -4,13 +4,12 @@
 //! over a real SQLite file; the app is the real binary in the real webview.
 #![allow(clippy::unwrap_used)]
 
-mod sync_support;
-
-use anyhow::{ensure, Result};
+use anyhow::ensure;
 use rand::SeedableRng;
 use sharehub_core::wire::Role;
-use sharehub_e2e::{run_app_test, App, LaunchOptions};
-use sync_support::{resource, Hub};
+use sharehub_e2e::fixtures::{resource, PASSWORD};
+use sharehub_e2e::hub::{Backend, Hub};
+use sharehub_e2e::{run_app_test, LaunchOptions};
 
 const RESOURCES: u64 = 20_000;
 
@@ -36,35 +35,16 @@ fn numbers(text: &str) -> Vec<u64> {
         .collect()
 }
 
-async fn sign_in(app: &App, login: &str) -> Result<()> {
-    app.wait_for("[data-test=account-link]")
-        .await?
-        .click()
-        .await?;
-    app.wait_for("[data-test=login-input]")
-        .await?
-        .send_keys(login)
-        .await?;
-    app.wait_for("[data-test=password-input]")
-        .await?
-        .send_keys("correct horse battery")
-        .await?;
-    app.wait_for("[data-test=sign-in-button]")
-        .await?
-        .click()
-        .await?;
-    Ok(())
-}
-
 #[tokio::test]
 async fn a_long_first_sync_shows_its_progress() {
     let dir = tempfile::tempdir().unwrap();
-    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let hub = Hub::start_new(Backend::Sqlite, dir.path()).await.unwrap();
     let owner = hub.account("first-sync", Role::Coordinator).await.unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(4);
     let resources: Vec<_> = (0..RESOURCES).map(|n| resource(n, &mut rng)).collect();
     for chunk in resources.chunks(5000) {
         hub.state()
+            .unwrap()
             .storage
             .seed_resources(owner.account.id, chunk)
             .await
@@ -82,7 +62,7 @@ async fn a_long_first_sync_shows_its_progress() {
         async |app| {
             app.wait_for("[data-test=first-sync-empty]").await?;
             app.js(RECORD_PROGRESS).await?;
-            sign_in(app, &login).await?;
+            app.sign_in(&login, PASSWORD).await?;
             // Done when the device says it synced and the indicator is gone.
             app.until("the first sync finishes", || async {
                 let last = app

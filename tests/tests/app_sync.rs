@@ -4,127 +4,23 @@
 //! confirmed there; a new device that cannot reach the server; needs-attention (retry,
 //! edit, discard) and sign-out.
 
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
-use anyhow::{bail, ensure, Context, Result};
+use anyhow::{bail, ensure, Result};
 use fantoccini::Locator;
 use sharehub_core::demo::DemoFile;
 use sharehub_core::resource::Visibility;
-use sharehub_e2e::{free_port, run_app_test, target_dir, App, LaunchOptions, UI_TIMEOUT};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::process::{Child, Command};
+use sharehub_e2e::server_process::{http_get, ServerProcess};
+use sharehub_e2e::{run_app_test, App, LaunchOptions, UI_TIMEOUT};
 
 const ROW: &str = "[data-test=resource-row]";
 const DEMO_LOGIN: &str = "resident@demo.sharehub.kr";
 const DEMO_PASSWORD: &str = "sharehub-demo-2026";
 
-/// The real server binary over a SQLite file; `stop` and `start` keep the file and port.
-struct Server {
-    port: u16,
-    db: PathBuf,
-    log: PathBuf,
-    child: Option<Child>,
-}
-
-impl Server {
-    async fn start_new(dir: &Path) -> Result<Server> {
-        let mut server = Server {
-            port: free_port()?,
-            db: dir.join("hub.db"),
-            log: dir.join("server.log"),
-            child: None,
-        };
-        server.start().await?;
-        Ok(server)
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    async fn start(&mut self) -> Result<()> {
-        let binary = target_dir().join("debug/sharehub-server");
-        ensure!(
-            binary.exists(),
-            "{} is missing: run `cargo build -p sharehub-server` (make test does)",
-            binary.display()
-        );
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.log)?;
-        let mut child = Command::new(binary)
-            .arg("--listen")
-            .arg(format!("127.0.0.1:{}", self.port))
-            .arg("--data")
-            .arg(&self.db)
-            .args(["--seed", "demo"])
-            .stdout(Stdio::null())
-            .stderr(log)
-            .kill_on_drop(true)
-            .spawn()
-            .context("cannot start sharehub-server")?;
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Ok((200, _)) = http_get(self.port, "/readyz").await {
-                break;
-            }
-            if let Some(status) = child.try_wait()? {
-                bail!(
-                    "the server exited with {status}: {}",
-                    std::fs::read_to_string(&self.log).unwrap_or_default()
-                );
-            }
-            if Instant::now() > deadline {
-                bail!("the server did not become ready");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        self.child = Some(child);
-        Ok(())
-    }
-
-    /// SIGTERM, then wait until it has exited (graceful shutdown).
-    async fn stop(&mut self) -> Result<()> {
-        if let Some(mut child) = self.child.take() {
-            if let Some(pid) = child.id() {
-                Command::new("kill")
-                    .args(["-TERM", &pid.to_string()])
-                    .status()
-                    .await?;
-            }
-            if tokio::time::timeout(Duration::from_secs(20), child.wait())
-                .await
-                .is_err()
-            {
-                child.kill().await?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// A plain HTTP/1.1 GET on loopback: (status, body).
-async fn http_get(port: u16, path: &str) -> Result<(u16, String)> {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
-    let request =
-        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await?;
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).await?;
-    let answer = String::from_utf8_lossy(&answer);
-    let status = answer
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .context("no HTTP status")?;
-    let body = answer
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_owned())
-        .unwrap_or_default();
-    Ok((status, body))
+/// The real server binary with the demo data, in `dir`.
+async fn demo_server(dir: &Path) -> Result<ServerProcess> {
+    ServerProcess::start_new(dir, &["--seed", "demo"]).await
 }
 
 fn options(server_url: &str, locale: &str, extra: &[(&str, &str)]) -> LaunchOptions {
@@ -137,65 +33,12 @@ fn options(server_url: &str, locale: &str, extra: &[(&str, &str)]) -> LaunchOpti
     }
 }
 
-/// Waits up to `limit` (longer than UI_TIMEOUT, for what waits on the network).
-async fn until_long<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> Result<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<Option<T>>>,
-{
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(value) = check().await? {
-            return Ok(value);
-        }
-        if Instant::now() > deadline {
-            bail!("timed out after {limit:?} waiting until {what}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn text_of(app: &App, css: &str) -> Result<Option<String>> {
-    let value = app
-        .js(&format!(
-            "const e = document.querySelector('{css}'); return e && !e.hidden ? e.innerText : null;"
-        ))
-        .await?;
-    Ok(value.as_str().map(str::to_owned))
-}
-
-async fn attr_of(app: &App, css: &str, attr: &str) -> Result<Option<String>> {
-    let value = app
-        .js(&format!(
-            "const e = document.querySelector('{css}'); return e ? e.getAttribute('{attr}') : null;"
-        ))
-        .await?;
-    Ok(value.as_str().map(str::to_owned))
-}
-
 async fn row_count(app: &App) -> Result<usize> {
     Ok(app.find_all(ROW).await?.len())
 }
 
-async fn type_into(app: &App, css: &str, text: &str) -> Result<()> {
-    app.wait_for(css).await?.send_keys(text).await?;
-    Ok(())
-}
-
-/// Clicks `css`; an element re-rendered between finding and clicking is found again.
-async fn click(app: &App, css: &str) -> Result<()> {
-    app.until(&format!("{css} is clicked"), || async {
-        app.wait_for(css).await?.click().await?;
-        Ok(Some(()))
-    })
-    .await
-}
-
 async fn sign_in_through_the_ui(app: &App) -> Result<()> {
-    click(app, "[data-test=account-link]").await?;
-    type_into(app, "[data-test=login-input]", DEMO_LOGIN).await?;
-    type_into(app, "[data-test=password-input]", DEMO_PASSWORD).await?;
-    click(app, "[data-test=sign-in-button]").await?;
+    app.sign_in(DEMO_LOGIN, DEMO_PASSWORD).await?;
     let who = app
         .wait_for("[data-test=signed-in-as]")
         .await?
@@ -224,7 +67,7 @@ async fn synced_list(app: &App) -> Result<usize> {
         "the demo data has {expected} public resources"
     );
     app.navigate("/").await?;
-    until_long("the synced list is shown", UI_TIMEOUT * 2, || async {
+    app.until_within("the synced list is shown", UI_TIMEOUT * 2, async || {
         let n = row_count(app).await?;
         Ok((n == expected).then_some(n))
     })
@@ -232,8 +75,9 @@ async fn synced_list(app: &App) -> Result<usize> {
 }
 
 async fn connection_is(app: &App, state: &str, limit: Duration) -> Result<()> {
-    until_long(&format!("the status says {state}"), limit, || async {
-        Ok((attr_of(app, "[data-test=sync-connection]", "data-state")
+    app.until_within(&format!("the status says {state}"), limit, async || {
+        Ok((app
+            .attr_of("[data-test=sync-connection]", "data-state")
             .await?
             .as_deref()
             == Some(state))
@@ -245,16 +89,19 @@ async fn connection_is(app: &App, state: &str, limit: Duration) -> Result<()> {
 /// Shares a tool from the account page (the change is recorded on the device).
 async fn share(app: &App, name: &str) -> Result<()> {
     app.navigate("/account").await?;
-    type_into(app, "[data-test=share-name]", name).await?;
-    type_into(app, "[data-test=share-description]", "Lent on weekends").await?;
-    type_into(app, "[data-test=share-neighborhood]", "망원1동").await?;
-    click(app, "[data-test=share-button]").await?;
-    let answer = until_long("sharing answers", UI_TIMEOUT, || async {
-        let done = text_of(app, "[data-test=share-done]").await?;
-        let error = text_of(app, "[data-test=share-error]").await?;
-        Ok(done.map(Ok).or(error.map(Err)))
-    })
-    .await?;
+    app.type_into("[data-test=share-name]", name).await?;
+    app.type_into("[data-test=share-description]", "Lent on weekends")
+        .await?;
+    app.type_into("[data-test=share-neighborhood]", "망원1동")
+        .await?;
+    app.click("[data-test=share-button]").await?;
+    let answer = app
+        .until_within("sharing answers", UI_TIMEOUT, async || {
+            let done = app.text_of("[data-test=share-done]").await?;
+            let error = app.text_of("[data-test=share-error]").await?;
+            Ok(done.map(Ok).or(error.map(Err)))
+        })
+        .await?;
     if let Err(error) = answer {
         bail!("sharing failed: {error}");
     }
@@ -264,7 +111,7 @@ async fn share(app: &App, name: &str) -> Result<()> {
 /// The id of the listed resource named `name`.
 async fn listed_id(app: &App, name: &str) -> Result<String> {
     app.navigate("/").await?;
-    until_long("the shared tool is listed", UI_TIMEOUT, || async {
+    app.until_within("the shared tool is listed", UI_TIMEOUT, async || {
         let id = app
             .js(&format!(
                 "const r = [...document.querySelectorAll('{ROW}')].find(r => r.innerText.includes('{name}'));
@@ -279,7 +126,7 @@ async fn listed_id(app: &App, name: &str) -> Result<String> {
 #[tokio::test]
 async fn signed_in_app_syncs_works_offline_and_sends_the_change_when_the_server_is_back() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = Server::start_new(dir.path()).await.unwrap();
+    let mut server = demo_server(dir.path()).await.unwrap();
     let url = server.url();
     let port = server.port;
     let server_ref = &mut server;
@@ -297,25 +144,30 @@ async fn signed_in_app_syncs_works_offline_and_sends_the_change_when_the_server_
             let n = synced_list(app).await?;
             println!("figure: {n} resources synced");
             connection_is(app, "online", UI_TIMEOUT).await?;
-            let last = until_long("the status says when it synced", UI_TIMEOUT * 2, || async {
-                if let Some(error) = attr_of(app, "[data-test=sync-error]", "title").await? {
-                    bail!("sync failed: {error}");
-                }
-                text_of(app, "[data-test=sync-last]").await
-            })
-            .await?;
+            let last = app
+                .until_within(
+                    "the status says when it synced",
+                    UI_TIMEOUT * 2,
+                    async || {
+                        if let Some(error) = app.attr_of("[data-test=sync-error]", "title").await? {
+                            bail!("sync failed: {error}");
+                        }
+                        app.text_of("[data-test=sync-last]").await
+                    },
+                )
+                .await?;
             ensure!(last.starts_with("last synced"), "{last:?}");
 
             server_ref.stop().await?;
             connection_is(app, "offline", UI_TIMEOUT * 2).await?;
-            let offline = text_of(app, "[data-test=sync-connection]").await?;
+            let offline = app.text_of("[data-test=sync-connection]").await?;
             ensure!(offline.as_deref() == Some("Offline"), "{offline:?}");
 
             let name = format!("E2E drill {port}");
             share(app, &name).await?;
             let id = listed_id(app, &name).await?;
-            until_long("one change waits", UI_TIMEOUT, || async {
-                let pending = text_of(app, "[data-test=sync-pending]").await?;
+            app.until_within("one change waits", UI_TIMEOUT, async || {
+                let pending = app.text_of("[data-test=sync-pending]").await?;
                 Ok((pending.as_deref() == Some("1 waiting")).then_some(()))
             })
             .await?;
@@ -328,8 +180,10 @@ async fn signed_in_app_syncs_works_offline_and_sends_the_change_when_the_server_
 
             server_ref.start().await?;
             connection_is(app, "online", UI_TIMEOUT * 2).await?;
-            until_long("the change is confirmed", UI_TIMEOUT * 2, || async {
-                let count = attr_of(app, "[data-test=sync-pending]", "data-count").await?;
+            app.until_within("the change is confirmed", UI_TIMEOUT * 2, async || {
+                let count = app
+                    .attr_of("[data-test=sync-pending]", "data-count")
+                    .await?;
                 Ok((count.as_deref() == Some("0")).then_some(()))
             })
             .await?;
@@ -371,10 +225,11 @@ async fn first_start_without_the_server_says_what_to_do() {
 }
 
 async fn sign_in_attempt_fails_offline(app: &App) -> Result<()> {
-    click(app, "[data-test=first-sync-sign-in]").await?;
-    type_into(app, "[data-test=login-input]", DEMO_LOGIN).await?;
-    type_into(app, "[data-test=password-input]", DEMO_PASSWORD).await?;
-    click(app, "[data-test=sign-in-button]").await?;
+    app.click("[data-test=first-sync-sign-in]").await?;
+    app.type_into("[data-test=login-input]", DEMO_LOGIN).await?;
+    app.type_into("[data-test=password-input]", DEMO_PASSWORD)
+        .await?;
+    app.click("[data-test=sign-in-button]").await?;
     let error = app
         .wait_for("[data-test=account-error]")
         .await?
@@ -382,16 +237,6 @@ async fn sign_in_attempt_fails_offline(app: &App) -> Result<()> {
         .await?;
     ensure!(error.contains("서버에 연결할 수 없어요"), "{error:?}");
     Ok(())
-}
-
-/// How many answers the server has kept for mutations (one per idempotency key), read from
-/// its SQLite file: a retry is a new key, so it adds one.
-fn server_answers(server: &Server) -> Result<i64> {
-    let db = rusqlite::Connection::open_with_flags(
-        &server.db,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )?;
-    Ok(db.query_row("SELECT count(*) FROM mutation_receipt", [], |r| r.get(0))?)
 }
 
 /// Replaces the text of the input or textarea at `css` (select all, then type).
@@ -405,7 +250,7 @@ async fn retype(app: &App, css: &str, text: &str) -> Result<()> {
 #[tokio::test]
 async fn refused_change_needs_attention_and_sign_out_removes_the_data() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = Server::start_new(dir.path()).await.unwrap();
+    let mut server = demo_server(dir.path()).await.unwrap();
     let url = server.url();
     let server_ref = &server;
     run_app_test(
@@ -416,27 +261,27 @@ async fn refused_change_needs_attention_and_sign_out_removes_the_data() {
             synced_list(app).await?;
             // Markup in a name passes on the device but the server refuses it.
             share(app, "<b>Loud drill</b>").await?;
-            click(app, "[data-test=sync-attention]").await?;
+            app.click("[data-test=sync-attention]").await?;
             let reason = app
                 .wait_for("[data-test=attention-reason]")
                 .await?
                 .text()
                 .await?;
             ensure!(reason.contains("plain text"), "{reason:?}");
-            let explained = text_of(app, "[data-test=attention-explained]").await?;
+            let explained = app.text_of("[data-test=attention-explained]").await?;
             ensure!(
                 explained.is_some_and(|e| e.contains("did not accept")),
                 "the list says in plain words what it is"
             );
-            let sent = server_answers(server_ref)?;
+            let sent = server_ref.receipts()?;
 
             // Retry: sent again (a new idempotency key), refused again for the same reason.
-            click(app, "[data-test=attention-retry]").await?;
-            until_long("the retry is answered", UI_TIMEOUT, || async {
-                let again = text_of(app, "[data-test=attention-reason]").await?;
-                let pending = attr_of(app, "[data-test=sync-pending]", "data-count").await?;
-                let flagged = text_of(app, "[data-test=sync-attention]").await?;
-                Ok((server_answers(server_ref)? == sent + 1
+            app.click("[data-test=attention-retry]").await?;
+            app.until_within("the retry is answered", UI_TIMEOUT, async || {
+                let again = app.text_of("[data-test=attention-reason]").await?;
+                let pending = app.attr_of("[data-test=sync-pending]", "data-count").await?;
+                let flagged = app.text_of("[data-test=sync-attention]").await?;
+                Ok((server_ref.receipts()? == sent + 1
                     && pending.as_deref() == Some("0")
                     && flagged.is_some()
                     && again.is_some_and(|r| r.contains("plain text")))
@@ -445,7 +290,7 @@ async fn refused_change_needs_attention_and_sign_out_removes_the_data() {
             .await?;
 
             // Edit: the form holds what was sent; fixing the name gets it accepted.
-            click(app, "[data-test=attention-edit]").await?;
+            app.click("[data-test=attention-edit]").await?;
             let shown = app
                 .js("return document.querySelector('[data-test=attention-edit-name]').value")
                 .await?;
@@ -463,7 +308,7 @@ async fn refused_change_needs_attention_and_sign_out_removes_the_data() {
             ensure!(scroll <= inner, "the edit form is {scroll:?}px wide in {inner:?}px");
             app.screenshot("attention-edit-phone").await?;
             retype(app, "[data-test=attention-edit-name]", "   ").await?;
-            click(app, "[data-test=attention-edit-send]").await?;
+            app.click("[data-test=attention-edit-send]").await?;
             let error = app
                 .wait_for("[data-test=attention-edit-error]")
                 .await?
@@ -474,10 +319,10 @@ async fn refused_change_needs_attention_and_sign_out_removes_the_data() {
                 "a blank name is refused, naming the field: {error:?}"
             );
             retype(app, "[data-test=attention-edit-name]", "Loud drill").await?;
-            click(app, "[data-test=attention-edit-send]").await?;
+            app.click("[data-test=attention-edit-send]").await?;
             app.wait_for("[data-test=nothing-needs-attention]").await?;
-            until_long("the edited change is confirmed", UI_TIMEOUT * 2, || async {
-                let count = attr_of(app, "[data-test=sync-pending]", "data-count").await?;
+            app.until_within("the edited change is confirmed", UI_TIMEOUT * 2, async || {
+                let count = app.attr_of("[data-test=sync-pending]", "data-count").await?;
                 Ok((count.as_deref() == Some("0")).then_some(()))
             })
             .await?;
@@ -491,9 +336,9 @@ async fn refused_change_needs_attention_and_sign_out_removes_the_data() {
 
             // Discard: the refused change is dropped and the device shows the server's view.
             share(app, "<i>Noisy saw</i>").await?;
-            click(app, "[data-test=sync-attention]").await?;
+            app.click("[data-test=sync-attention]").await?;
             app.wait_for("[data-test=attention-reason]").await?;
-            click(app, "[data-test=attention-discard]").await?;
+            app.click("[data-test=attention-discard]").await?;
             app.wait_for("[data-test=nothing-needs-attention]").await?;
             app.navigate("/").await?;
             synced_list_has(app, "Loud drill").await?;
@@ -507,8 +352,8 @@ async fn refused_change_needs_attention_and_sign_out_removes_the_data() {
                 "a discarded new resource is gone from the list"
             );
 
-            click(app, "[data-test=account-link]").await?;
-            click(app, "[data-test=sign-out-button]").await?;
+            app.click("[data-test=account-link]").await?;
+            app.click("[data-test=sign-out-button]").await?;
             app.wait_for("[data-test=sign-in-form]").await?;
             app.wait_for("[data-test=first-sync-empty]").await?;
             app.navigate("/").await?;
@@ -527,7 +372,7 @@ async fn refused_change_needs_attention_and_sign_out_removes_the_data() {
 
 /// Waits until the list shows a row containing `name`.
 async fn synced_list_has(app: &App, name: &str) -> Result<()> {
-    until_long("the list shows the resource", UI_TIMEOUT, || async {
+    app.until_within("the list shows the resource", UI_TIMEOUT, async || {
         let found = app
             .js(&format!(
                 "return [...document.querySelectorAll('{ROW}')].some(r => r.innerText.includes('{name}'))"
@@ -541,22 +386,18 @@ async fn synced_list_has(app: &App, name: &str) -> Result<()> {
 #[tokio::test]
 async fn registering_a_new_account_signs_in_and_syncs() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = Server::start_new(dir.path()).await.unwrap();
+    let mut server = demo_server(dir.path()).await.unwrap();
     let url = server.url();
     let email = format!("new-{}@e2e.sharehub.kr", server.port);
     run_app_test(
         "registering_a_new_account_signs_in_and_syncs",
         options(&url, "ko_KR.UTF-8", &[]),
         async |app| {
-            click(app, "[data-test=account-link]").await?;
-            type_into(app, "[data-test=register-email]", &email).await?;
-            type_into(
-                app,
-                "[data-test=register-password]",
-                "correct horse battery",
-            )
-            .await?;
-            click(app, "[data-test=register-button]").await?;
+            app.click("[data-test=account-link]").await?;
+            app.type_into("[data-test=register-email]", &email).await?;
+            app.type_into("[data-test=register-password]", "correct horse battery")
+                .await?;
+            app.click("[data-test=register-button]").await?;
             let who = app
                 .wait_for("[data-test=signed-in-as]")
                 .await?

@@ -3,41 +3,28 @@
 
 use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{bail, ensure, Context, Result};
+use anyhow::{ensure, Context, Result};
 use sharehub_core::demo::DemoFile;
 use sharehub_core::wire::{ResourceListPage, ResourceView, StationStatusList};
-use sharehub_e2e::{free_port, run_app_test, target_dir, LaunchOptions};
+use sharehub_e2e::server_process::ServerProcess;
+use sharehub_e2e::wait::eventually;
+use sharehub_e2e::{free_port, run_app_test, LaunchOptions};
 use tokio::process::{Child, Command};
 
-/// Polls `check` until it answers, for at most 30 s (the feed task refreshes at start).
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> Result<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(value) = check().await {
-            return Ok(value);
-        }
-        if Instant::now() > deadline {
-            bail!("timed out waiting until {what}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+/// How long the server may take to fetch the feed (it does at start).
+const FEED_WAIT: Duration = Duration::from_secs(30);
 
 struct Services {
     feed: Child,
-    server: Child,
+    server: ServerProcess,
     base: String,
 }
 
 impl Services {
     async fn stop(mut self) {
-        let _ = self.server.kill().await;
+        let _ = self.server.stop().await;
         let _ = self.feed.kill().await;
     }
 }
@@ -69,34 +56,27 @@ async fn start(dir: &Path) -> Result<Services> {
         .spawn()
         .context("python3 -m http.server")?;
     // The server reads the feed once at start: the feed must be up first.
-    eventually("the feed server listens", || async {
+    eventually("the feed server listens", FEED_WAIT, async || {
         tokio::net::TcpStream::connect(("127.0.0.1", feed_port))
             .await
             .ok()
     })
     .await?;
-    let port = free_port()?;
     let feed_url = format!("http://127.0.0.1:{feed_port}");
-    let server = Command::new(target_dir().join("debug/sharehub-server"))
-        .args(["--listen", &format!("127.0.0.1:{port}"), "--data"])
-        .arg(dir.join("hub.db"))
-        .args([
+    let information = format!("{feed_url}/station_information.json");
+    let status = format!("{feed_url}/station_status.json");
+    let server = ServerProcess::start_new(
+        dir,
+        &[
             "--gbfs-station-information-url",
-            &format!("{feed_url}/station_information.json"),
+            &information,
             "--gbfs-station-status-url",
-            &format!("{feed_url}/station_status.json"),
-        ])
-        .env("SHAREHUB_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .context("target/debug/sharehub-server (cargo build -p sharehub-server)")?;
-    Ok(Services {
-        feed,
-        server,
-        base: format!("http://127.0.0.1:{port}"),
-    })
+            &status,
+        ],
+    )
+    .await?;
+    let base = server.url();
+    Ok(Services { feed, server, base })
 }
 
 #[tokio::test]
@@ -107,17 +87,18 @@ async fn a_bike_station_popup_shows_live_counts_from_the_feed() {
     let base = services.base.clone();
 
     // The server ingests the feed: three stations with live counts.
-    let status: StationStatusList = eventually("the server has live counts", || async {
-        let answer = http
-            .get(format!("{base}/v1/stations/status"))
-            .send()
-            .await
-            .ok()?;
-        let list: StationStatusList = answer.json().await.ok()?;
-        (list.stations.len() == 3).then_some(list)
-    })
-    .await
-    .unwrap();
+    let status: StationStatusList =
+        eventually("the server has live counts", FEED_WAIT, async || {
+            let answer = http
+                .get(format!("{base}/v1/stations/status"))
+                .send()
+                .await
+                .ok()?;
+            let list: StationStatusList = answer.json().await.ok()?;
+            (list.stations.len() == 3).then_some(list)
+        })
+        .await
+        .unwrap();
     let page: ResourceListPage = http
         .get(format!("{base}/v1/resources?kind=bike_station"))
         .send()

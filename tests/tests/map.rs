@@ -282,7 +282,12 @@ async fn open_at_a_chosen_time_keeps_only_what_is_open_then() {
                 if !(url.contains(&expected) || url.contains(&format!("open={when}"))) {
                     return Ok(None);
                 }
-                let n = app.js("return document.querySelectorAll('[data-test=resource-row]').length").await?;
+                // Settled: rows are shown, or the page says there are none (not a list
+                // that is still loading).
+                let n = app
+                    .js("const rows = document.querySelectorAll('[data-test=resource-row]').length;
+                         return rows > 0 || document.querySelector('[data-test=no-results]') ? rows : null;")
+                    .await?;
                 Ok(n.as_u64())
             })
             .await

@@ -1,9 +1,7 @@
-//! The sync engine against the real server (in this process, over a SQLite file): changes
-//! made while the server is down, a crash between sending and recording, the sync loop's
-//! backoff, conflicts, and signing in and out.
+//! The sync engine against the real server (in this process, over a SQLite file and over
+//! PostgreSQL): changes made while the server is down, a crash between sending and
+//! recording, the sync loop's backoff, conflicts, and signing in and out.
 #![allow(clippy::unwrap_used)]
-
-mod sync_support;
 
 use std::time::Duration;
 
@@ -11,19 +9,15 @@ use rand::rngs::StdRng;
 use rand::SeedableRng;
 use sharehub_core::resource::Visibility;
 use sharehub_core::wire::{
-    Alternative, LoginRequest, Mutation, MutationOutcome, MutationRequest, ResourceCreateArgs,
-    ResourceRetireArgs, ResourceUpdateArgs, Role, SignedIn,
+    Alternative, Mutation, MutationOutcome, MutationRequest, ResourceCreateArgs,
+    ResourceRetireArgs, ResourceUpdateArgs, Role,
 };
+use sharehub_e2e::engine_loop::EngineLoop;
+use sharehub_e2e::fixtures::{login, resource, small_pages};
+use sharehub_e2e::hub::{Backend, Hub};
+use sharehub_e2e::views::{device_view, server_view};
 use sharehub_local::sync::{RetryPolicy, SessionToken, SyncConfig, SyncEvent, SyncStore};
 use sharehub_local::{Error, SyncEngine};
-use sync_support::{device_view, resource, server_view, small_pages, Hub};
-
-fn login(account: &SignedIn) -> LoginRequest {
-    LoginRequest {
-        login: account.account.email.clone().unwrap(),
-        password: "correct horse battery".into(),
-    }
-}
 
 async fn device(hub: &Hub, dir: &tempfile::TempDir, name: &str, config: SyncConfig) -> SyncEngine {
     SyncEngine::open(&dir.path().join(format!("{name}.db")), &hub.url(), config).unwrap()
@@ -51,10 +45,9 @@ async fn assert_converged(hub: &Hub, engine: &SyncEngine, token: &str) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn changes_made_while_the_server_is_down_arrive_exactly_once() {
+async fn changes_made_while_the_server_is_down_arrive_exactly_once(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let mut hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let mut hub = Hub::start_new(backend, dir.path()).await.unwrap();
     let me = hub.account("offline", Role::Resident).await.unwrap();
     let engine = device(&hub, &dir, "phone", small_pages()).await;
     engine.sign_in(&login(&me)).await.unwrap();
@@ -121,7 +114,7 @@ async fn changes_made_while_the_server_is_down_arrive_exactly_once() {
         (5, 0, 0)
     );
     assert_eq!(
-        hub.receipts(me.account.id).unwrap(),
+        hub.receipts(me.account.id).await.unwrap(),
         7,
         "one decision per change"
     );
@@ -134,7 +127,7 @@ async fn changes_made_while_the_server_is_down_arrive_exactly_once() {
 
     // Syncing again sends nothing; the server's decisions stay at one per change.
     assert_eq!(engine.run_once().await.unwrap().pushed, 0);
-    assert_eq!(hub.receipts(me.account.id).unwrap(), 7);
+    assert_eq!(hub.receipts(me.account.id).await.unwrap(), 7);
     // A second device of the same person gets the same records.
     let tablet = device(&hub, &dir, "tablet", SyncConfig::default()).await;
     tablet.sign_in(&login(&me)).await.unwrap();
@@ -142,10 +135,9 @@ async fn changes_made_while_the_server_is_down_arrive_exactly_once() {
     assert_converged(&hub, &tablet, &me.token).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_crash_between_sending_and_recording_the_answer_is_harmless() {
+async fn a_crash_between_sending_and_recording_the_answer_is_harmless(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let hub = Hub::start_new(backend, dir.path()).await.unwrap();
     let me = hub.account("crash", Role::Resident).await.unwrap();
     let engine = device(&hub, &dir, "phone", SyncConfig::default()).await;
     engine.sign_in(&login(&me)).await.unwrap();
@@ -174,7 +166,7 @@ async fn a_crash_between_sending_and_recording_the_answer_is_harmless() {
     // After the restart it is sent again with the same key: the first answer comes back.
     let report = engine.run_once().await.unwrap();
     assert_eq!((report.pushed, report.needs_attention), (1, 0));
-    assert_eq!(hub.receipts(me.account.id).unwrap(), 1);
+    assert_eq!(hub.receipts(me.account.id).await.unwrap(), 1);
     let server = server_view(&hub.url(), &me.token).await.unwrap();
     assert_eq!(
         server[&r.id],
@@ -184,17 +176,11 @@ async fn a_crash_between_sending_and_recording_the_answer_is_harmless() {
     assert_converged(&hub, &engine, &me.token).await;
 }
 
-async fn next(events: &mut tokio::sync::mpsc::UnboundedReceiver<SyncEvent>) -> SyncEvent {
-    tokio::time::timeout(Duration::from_secs(20), events.recv())
-        .await
-        .expect("an event within 20 s")
-        .expect("the loop is running")
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_loop_backs_off_while_the_server_is_down_and_catches_up_when_it_returns() {
+async fn the_loop_backs_off_while_the_server_is_down_and_catches_up_when_it_returns(
+    backend: Backend,
+) {
     let dir = tempfile::tempdir().unwrap();
-    let mut hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let mut hub = Hub::start_new(backend, dir.path()).await.unwrap();
     let me = hub.account("loop", Role::Resident).await.unwrap();
     let policy = RetryPolicy {
         base: Duration::from_millis(20),
@@ -212,21 +198,9 @@ async fn the_loop_backs_off_while_the_server_is_down_and_catches_up_when_it_retu
     )
     .await;
     engine.sign_in(&login(&me)).await.unwrap();
-    let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
-    let runner = engine.clone();
-    let task = tokio::spawn(async move {
-        runner
-            .run(move |event| {
-                let _ = tx.send(event);
-            })
-            .await;
-    });
+    let mut running = EngineLoop::spawn(&engine);
     // The start-up sync.
-    loop {
-        if let SyncEvent::Synced(_) = next(&mut events).await {
-            break;
-        }
-    }
+    running.synced(|_| true).await.unwrap();
     hub.stop().await.unwrap();
     let r = resource(1, &mut StdRng::seed_from_u64(3));
     let created = r.clone();
@@ -235,7 +209,7 @@ async fn the_loop_backs_off_while_the_server_is_down_and_catches_up_when_it_retu
     // It keeps failing and keeps retrying, never waiting longer than the cap.
     let mut failures = 0;
     while failures < 4 {
-        match next(&mut events).await {
+        match running.next().await.unwrap() {
             SyncEvent::Failed { error, next_try } => {
                 assert!(error.can_retry(), "{error}");
                 let wait = next_try.expect("retries are scheduled");
@@ -248,23 +222,17 @@ async fn the_loop_backs_off_while_the_server_is_down_and_catches_up_when_it_retu
     }
     hub.start().await.unwrap();
     engine.notify_network_back();
-    loop {
-        if let SyncEvent::Synced(report) = next(&mut events).await {
-            if report.pushed == 1 {
-                break;
-            }
-        }
-    }
-    engine.shutdown();
-    task.await.unwrap();
-    assert_eq!(hub.receipts(me.account.id).unwrap(), 1);
+    running.synced(|report| report.pushed == 1).await.unwrap();
+    running.stop().await.unwrap();
+    assert_eq!(hub.receipts(me.account.id).await.unwrap(), 1);
     assert_converged(&hub, &engine, &me.token).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bumped_and_rejected_changes_need_attention_and_can_be_retried_or_discarded() {
+async fn bumped_and_rejected_changes_need_attention_and_can_be_retried_or_discarded(
+    backend: Backend,
+) {
     let dir = tempfile::tempdir().unwrap();
-    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let hub = Hub::start_new(backend, dir.path()).await.unwrap();
     let owner = hub.account("owner", Role::Resident).await.unwrap();
     let neighbor = hub.account("neighbor", Role::Resident).await.unwrap();
     let phone = device(&hub, &dir, "phone", SyncConfig::default()).await;
@@ -332,10 +300,9 @@ async fn bumped_and_rejected_changes_need_attention_and_can_be_retried_or_discar
     assert_converged(&hub, &other, &neighbor.token).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn signing_out_removes_the_persons_data_and_ends_the_session() {
+async fn signing_out_removes_the_persons_data_and_ends_the_session(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let hub = Hub::start_new(backend, dir.path()).await.unwrap();
     let me = hub.account("private", Role::Resident).await.unwrap();
     let next = hub.account("next-person", Role::Resident).await.unwrap();
     let engine = device(&hub, &dir, "shared-tablet", SyncConfig::default()).await;
@@ -377,10 +344,9 @@ async fn signing_out_removes_the_persons_data_and_ends_the_session() {
     assert_converged(&hub, &engine, &next.token).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_the_server_refuses_as_a_whole_is_split_and_every_change_arrives() {
+async fn a_batch_the_server_refuses_as_a_whole_is_split_and_every_change_arrives(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let hub = Hub::start_new(backend, dir.path()).await.unwrap();
     let me = hub.account("bulky", Role::Resident).await.unwrap();
     let engine = device(&hub, &dir, "phone", SyncConfig::default()).await;
     engine.sign_in(&login(&me)).await.unwrap();
@@ -408,14 +374,15 @@ async fn a_batch_the_server_refuses_as_a_whole_is_split_and_every_change_arrives
         (report.pushed, report.needs_attention, report.pending),
         (30, 0, 0)
     );
-    assert_eq!(hub.receipts(me.account.id).unwrap(), 30);
+    assert_eq!(hub.receipts(me.account.id).await.unwrap(), 30);
     assert_converged(&hub, &engine, &me.token).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_change_made_elsewhere_arrives_through_the_event_stream_without_waiting_for_the_timer() {
+async fn a_change_made_elsewhere_arrives_through_the_event_stream_without_waiting_for_the_timer(
+    backend: Backend,
+) {
     let dir = tempfile::tempdir().unwrap();
-    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let hub = Hub::start_new(backend, dir.path()).await.unwrap();
     let me = hub.account("live", Role::Resident).await.unwrap();
     let policy = RetryPolicy {
         poll_every: Duration::from_secs(3600),
@@ -432,20 +399,8 @@ async fn a_change_made_elsewhere_arrives_through_the_event_stream_without_waitin
     )
     .await;
     watching.sign_in(&login(&me)).await.unwrap();
-    let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
-    let runner = watching.clone();
-    let task = tokio::spawn(async move {
-        runner
-            .run(move |event| {
-                let _ = tx.send(event);
-            })
-            .await;
-    });
-    loop {
-        if let SyncEvent::Synced(_) = next(&mut events).await {
-            break;
-        }
-    }
+    let mut running = EngineLoop::spawn(&watching);
+    running.synced(|_| true).await.unwrap();
     let other = device(&hub, &dir, "other", SyncConfig::default()).await;
     other.sign_in(&login(&me)).await.unwrap();
     let r = resource(1, &mut StdRng::seed_from_u64(7));
@@ -453,32 +408,25 @@ async fn a_change_made_elsewhere_arrives_through_the_event_stream_without_waitin
     write(&other, move |db| db.create_resource(created).map(drop)).await;
     other.run_once().await.unwrap();
     // The timer is an hour away: only the server's event can make the device pull now.
-    loop {
-        if let SyncEvent::Synced(report) = next(&mut events).await {
-            if report.pulled > 0 {
-                break;
-            }
-        }
-    }
+    running.synced(|report| report.pulled > 0).await.unwrap();
     let shown = watching
         .with_db(|db| Ok(device_view(db).unwrap()))
         .await
         .unwrap();
     assert_eq!(shown[&r.id].0, r);
-    watching.shutdown();
-    task.await.unwrap();
+    running.stop().await.unwrap();
     let mut hub = hub;
     hub.stop().await.unwrap();
 }
 
-#[tokio::test]
-async fn a_first_sync_reports_progress_of_a_total_known_from_the_first_page() {
+async fn a_first_sync_reports_progress_of_a_total_known_from_the_first_page(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let hub = Hub::start_new(backend, dir.path()).await.unwrap();
     let owner = hub.account("progress", Role::Coordinator).await.unwrap();
     let mut rng = StdRng::seed_from_u64(30);
     let resources: Vec<_> = (0..30).map(|n| resource(n, &mut rng)).collect();
     hub.state()
+        .unwrap()
         .storage
         .seed_resources(owner.account.id, &resources)
         .await
@@ -503,10 +451,9 @@ async fn a_first_sync_reports_progress_of_a_total_known_from_the_first_page() {
 /// start (`since=0&kinds=<kind>`) before its ordinary pull, and ends equal to the server.
 /// The kind here is resources (the only one this build has), on a device made to look as
 /// if its earlier build had pulled without asking for them.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_kind_the_device_learns_later_is_fetched_from_the_start() {
+async fn a_kind_the_device_learns_later_is_fetched_from_the_start(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let hub = Hub::start_new(&dir.path().join("hub.db")).await.unwrap();
+    let hub = Hub::start_new(backend, dir.path()).await.unwrap();
     let me = hub.account("learner", Role::Resident).await.unwrap();
     let sharer = device(&hub, &dir, "sharer", small_pages()).await;
     sharer.sign_in(&login(&me)).await.unwrap();
@@ -570,3 +517,38 @@ async fn a_kind_the_device_learns_later_is_fetched_from_the_start() {
     assert_eq!(phone.run_once().await.unwrap().pulled, 0, "nothing twice");
     assert_converged(&hub, &phone, &me.token).await;
 }
+
+/// Instantiates each suite function once per backend (PostgreSQL: under
+/// `scripts/with-postgres.sh`, which sets `SHAREHUB_TEST_DATABASE_URL`).
+macro_rules! backend_suite {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    super::$test(super::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    super::$test(super::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+
+backend_suite!(
+    changes_made_while_the_server_is_down_arrive_exactly_once,
+    a_crash_between_sending_and_recording_the_answer_is_harmless,
+    the_loop_backs_off_while_the_server_is_down_and_catches_up_when_it_returns,
+    bumped_and_rejected_changes_need_attention_and_can_be_retried_or_discarded,
+    signing_out_removes_the_persons_data_and_ends_the_session,
+    a_batch_the_server_refuses_as_a_whole_is_split_and_every_change_arrives,
+    a_change_made_elsewhere_arrives_through_the_event_stream_without_waiting_for_the_timer,
+    a_first_sync_reports_progress_of_a_total_known_from_the_first_page,
+    a_kind_the_device_learns_later_is_fetched_from_the_start,
+);

@@ -93,13 +93,13 @@ pub fn App() -> impl IntoView {
                     <span class="brand-name">{move || lang.t(Msg::AppName)}</span>
                 </A>
                 <span class="tagline">{move || lang.t(Msg::Tagline)}</span>
-                <SyncBadge />
+                <SyncBadge language />
                 <A href="/account" attr:class="account-link" attr:data-test="account-link">{move || lang.t(Msg::Account)}</A>
                 <LanguageSwitch />
             </header>
             <main>
                 {move || startup_error.get().map(|error| view! { <ErrorBox error /> })}
-                <FirstSyncNotice />
+                <FirstSyncNotice language />
                 <Show when=move || ready.get()>
                     {move || {
                         data_version.track();

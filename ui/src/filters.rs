@@ -155,7 +155,7 @@ impl Filters {
     }
 
     /// The query of the list and the map (everything but "near").
-    fn list_query(&self) -> ResourceQuery {
+    pub fn list_query(&self) -> ResourceQuery {
         ResourceQuery {
             kind: self.kind,
             text: Some(self.text.clone()).filter(|t| !t.trim().is_empty()),

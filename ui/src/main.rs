@@ -9,6 +9,7 @@ mod ipc;
 mod live_bikes;
 mod map;
 mod pages;
+mod spot_map;
 mod sync_status;
 
 fn main() {

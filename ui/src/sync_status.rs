@@ -8,9 +8,9 @@ use sharehub_core::i18n::{self, error_message, Msg};
 use sharehub_core::ipc::{
     utc_from_unix_ms, Connection, IpcError, NoArgs, SyncStatus, SyncStatusGet, SYNC_STATUS_EVENT,
 };
+use sharehub_core::text::Language;
 use wasm_bindgen::prelude::*;
 
-use crate::app::use_lang;
 use crate::ipc::call;
 
 #[wasm_bindgen]
@@ -62,9 +62,9 @@ fn now_utc_ms() -> i64 {
 }
 
 /// The compact status in the header: online/offline, waiting changes, last sync, progress.
+/// Like [`FirstSyncNotice`], it is a part of the app frame, which gives it the language.
 #[component]
-pub fn SyncBadge() -> impl IntoView {
-    let lang = use_lang();
+pub fn SyncBadge(#[prop(into)] language: Signal<Language>) -> impl IntoView {
     let status = use_sync();
     // Now, refreshed every 15 s so "2 min ago" moves on.
     let (now, set_now) = signal(utc_from_unix_ms(now_utc_ms()));
@@ -85,38 +85,38 @@ pub fn SyncBadge() -> impl IntoView {
                         Connection::Online => "online",
                         Connection::Offline => "offline",
                     }>
-                    {move || i18n::connection(lang.get(), status.with(|s| s.connection))}
+                    {move || i18n::connection(language.get(), status.with(|s| s.connection))}
                 </span>
                 <span class="sync-pending" data-test="sync-pending"
                     data-count=move || status.with(|s| s.pending.to_string())
                     hidden=move || status.with(|s| s.pending == 0)>
-                    {move || i18n::waiting(lang.get(), status.with(|s| s.pending))}
+                    {move || i18n::waiting(language.get(), status.with(|s| s.pending))}
                 </span>
                 {move || {
                     let n = status.with(|s| s.needs_attention);
                     (n > 0).then(|| view! {
                         <A href="/account" attr:class="sync-attention" attr:data-test="sync-attention">
-                            {move || i18n::needs_attention(lang.get(), n)}
+                            {move || i18n::needs_attention(language.get(), n)}
                         </A>
                     })
                 }}
                 {move || status.with(|s| s.last_error.clone()).filter(|e| !matches!(e, IpcError::Offline)).map(|error| {
-                    let detail = error_message(lang.get(), &error);
+                    let detail = error_message(language.get(), &error);
                     view! {
                         <A href="/account" attr:class="sync-error" attr:data-test="sync-error" attr:title=detail>
-                            {move || lang.t(Msg::SyncProblem)}
+                            {move || Msg::SyncProblem.text(language.get())}
                         </A>
                     }
                 })}
                 {move || status.with(|s| s.last_synced).map(|at| view! {
                     <span class="sync-last" data-test="sync-last">
-                        {move || i18n::last_synced(lang.get(), at, now.get())}
+                        {move || i18n::last_synced(language.get(), at, now.get())}
                     </span>
                 })}
                 {move || status.with(|s| s.progress).map(|p| view! {
                     <span class="sync-progress" data-test="sync-progress">
                         <progress max=p.total.map(|t| t.to_string()) value=p.total.map(|_| p.done.to_string())></progress>
-                        <span>{move || i18n::progress(lang.get(), p)}</span>
+                        <span>{move || i18n::progress(language.get(), p)}</span>
                     </span>
                 })}
             </div>
@@ -126,8 +126,7 @@ pub fn SyncBadge() -> impl IntoView {
 
 /// Shown above every page while a new device has no data and cannot get it yet.
 #[component]
-pub fn FirstSyncNotice() -> impl IntoView {
-    let lang = use_lang();
+pub fn FirstSyncNotice(#[prop(into)] language: Signal<Language>) -> impl IntoView {
     let status = use_sync();
     move || {
         let s = status.get();
@@ -136,11 +135,11 @@ pub fn FirstSyncNotice() -> impl IntoView {
             let signed_out = s.account.is_none();
             view! {
                 <section class="first-sync" data-test="first-sync-empty" role="alert">
-                    <h2>{move || lang.t(Msg::EmptyNoDataTitle)}</h2>
-                    {offline.then(|| view! { <p data-test="first-sync-offline">{move || lang.t(Msg::EmptyNoDataOffline)}</p> })}
+                    <h2>{move || Msg::EmptyNoDataTitle.text(language.get())}</h2>
+                    {offline.then(|| view! { <p data-test="first-sync-offline">{move || Msg::EmptyNoDataOffline.text(language.get())}</p> })}
                     {signed_out.then(|| view! {
-                        <p>{move || lang.t(Msg::EmptyNoDataSignIn)}</p>
-                        <A href="/account" attr:class="button" attr:data-test="first-sync-sign-in">{move || lang.t(Msg::GoToSignIn)}</A>
+                        <p>{move || Msg::EmptyNoDataSignIn.text(language.get())}</p>
+                        <A href="/account" attr:class="button" attr:data-test="first-sync-sign-in">{move || Msg::GoToSignIn.text(language.get())}</A>
                     })}
                 </section>
             }

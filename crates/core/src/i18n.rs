@@ -76,6 +76,8 @@ catalog! {
     MapOffline => "지도 배경을 불러올 수 없어요 (오프라인). 동네 경계와 위치는 그대로 보여 드려요.", "The map background cannot load (offline). Neighborhood outlines and places are still shown.";
     OpenDetails => "자세히 보기", "See details";
     MapLabel => "공유 자원 지도", "Map of shared resources";
+    MapKeptTiles => "오프라인: 이 기기에 저장해 둔 지도를 보여 드려요.", "Offline: showing the map kept on this device.";
+    WhereItIs => "위치", "Where it is";
     AllAreas => "서울 전체", "All of Seoul";
     AnyTime => "시간 상관없이", "Any time";
     RightNow => "지금 현황", "Right now";
@@ -127,7 +129,9 @@ catalog! {
     SyncProblem => "동기화 문제", "Sync problem";
 }
 
+mod map;
 mod sync;
+pub use map::*;
 pub use sync::*;
 
 /// The name of a kind of resource.

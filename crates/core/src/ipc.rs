@@ -12,18 +12,37 @@ use crate::text::Language;
 use crate::{Resource, ResourceId, ResourceKind, ResourceSummary};
 
 mod account;
+mod command_table;
+mod map;
 mod near;
 mod places;
 pub use account::*;
+pub use map::*;
 pub use near::*;
 pub use places::*;
 
+/// One IPC command. Implemented only by the table in `ipc/command_table.rs`, which declares
+/// every command once (its name, contract type, arguments and answer).
 pub trait Command {
     /// The Tauri command name.
     const NAME: &'static str;
     type Args: Serialize + DeserializeOwned;
     type Output: Serialize + DeserializeOwned;
 }
+
+macro_rules! implement_commands {
+    ($($name:ident: $command:ident($args:ty) -> $output:ty,)*) => {
+        $(impl Command for $command {
+            const NAME: &'static str = stringify!($name);
+            type Args = $args;
+            type Output = $output;
+        })*
+
+        /// Every command's name, in the table's order.
+        pub const COMMAND_NAMES: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+crate::ipc_commands!(implement_commands);
 
 /// Every error that crosses the IPC boundary. The UI turns each kind into a message in the
 /// person's language; `detail` is for logs and support, not for display.
@@ -84,11 +103,6 @@ impl ResourceQuery {
 }
 
 pub struct ResourceList;
-impl Command for ResourceList {
-    const NAME: &'static str = "resource_list";
-    type Args = ResourceQuery;
-    type Output = Vec<ResourceSummary>;
-}
 
 /// Most rows one [`ResourcePageGet`] returns.
 pub const MAX_PAGE_ROWS: u32 = 10_000;
@@ -123,11 +137,6 @@ pub struct ResourcePage {
 
 /// The list a page at a time: a city holds more resources than one answer should carry.
 pub struct ResourcePageGet;
-impl Command for ResourcePageGet {
-    const NAME: &'static str = "resource_page";
-    type Args = ResourcePageArgs;
-    type Output = ResourcePage;
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResourceGetArgs {
@@ -135,11 +144,6 @@ pub struct ResourceGetArgs {
 }
 
 pub struct ResourceGet;
-impl Command for ResourceGet {
-    const NAME: &'static str = "resource_get";
-    type Args = ResourceGetArgs;
-    type Output = Resource;
-}
 
 /// The person's app settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,11 +162,6 @@ pub struct Settings {
 pub struct NoArgs {}
 
 pub struct SettingsGet;
-impl Command for SettingsGet {
-    const NAME: &'static str = "settings_get";
-    type Args = NoArgs;
-    type Output = Settings;
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SettingsSetLanguageArgs {
@@ -170,11 +169,6 @@ pub struct SettingsSetLanguageArgs {
 }
 
 pub struct SettingsSetLanguage;
-impl Command for SettingsSetLanguage {
-    const NAME: &'static str = "settings_set_language";
-    type Args = SettingsSetLanguageArgs;
-    type Output = Settings;
-}
 
 #[cfg(test)]
 mod tests {
@@ -194,6 +188,22 @@ mod tests {
         let back: IpcError =
             serde_json::from_value(serde_json::json!({"kind": "offline"})).unwrap();
         assert_eq!(back, IpcError::Offline);
+    }
+
+    #[test]
+    fn command_names_are_unique_noun_verb_and_match_their_types() {
+        let mut names = COMMAND_NAMES.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), COMMAND_NAMES.len(), "a name is declared twice");
+        for name in COMMAND_NAMES {
+            assert!(
+                name.contains('_') && name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{name} is not <noun>_<verb>"
+            );
+        }
+        assert!(COMMAND_NAMES.contains(&ResourcePageGet::NAME));
+        assert_eq!(SyncAttentionDiscard::NAME, "sync_attention_discard");
     }
 
     #[test]

@@ -10,12 +10,14 @@ use rusqlite_migration::{Migrations, M};
 use crate::error::Result;
 
 pub(crate) mod areas;
+mod map_view;
 mod near;
 mod opening_hours;
 mod resources;
 pub(crate) mod rtree;
 mod settings;
 mod stations;
+pub mod tile_cache;
 
 /// Append-only, numbered migrations. Never edit or reorder an entry that has shipped;
 /// add a new file instead. `tests/migrations.rs` checks that an old database upgraded

@@ -5,7 +5,7 @@
 //! every `interval` (or the feed's `ttl` when that is longer) until the server stops.
 //! A refresh ([`FeedIngester::refresh_once`]) fetches (reqwest, rustls, timeouts), parses
 //! with `sharehub-feeds` (pure), turns stations into resources ([`stations`]) and stores
-//! them in one transaction ([`crate::storage::Storage::ingest_stations`]):
+//! them in one transaction ([`crate::storage::StationStore::ingest_stations`]):
 //!
 //! - a station's resource id is derived from the feed's key and the publisher's station id
 //!   ([`station_resource_id`]), so it is the same on every refresh and every server;
@@ -24,6 +24,7 @@
 //! feed write is a system write, checked only for a valid record ([`stations`]).
 
 mod fetch;
+pub mod ingest;
 pub mod retire;
 pub mod stations;
 
@@ -39,7 +40,8 @@ pub use stations::station_resource_id;
 
 use crate::error::{Error, Result};
 use crate::state::AppState;
-use crate::storage::{StationBatch, StoredAccount};
+use crate::storage::StoredAccount;
+use ingest::StationBatch;
 
 /// The login of the system account that owns feed stations. Its domain has no dot, so
 /// registration refuses it: nobody can claim it.

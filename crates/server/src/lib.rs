@@ -4,6 +4,7 @@
 //!
 //! This crate never depends on tauri, leptos or the app's local store.
 
+pub mod audience;
 pub mod auth;
 pub mod error;
 pub mod feeds;

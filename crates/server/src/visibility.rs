@@ -10,6 +10,7 @@ use sharehub_core::resource::Visibility;
 use sharehub_core::wire::{AccountId, ResourceView};
 use sharehub_core::{GeoPoint, LocalizedText, Resource, ResourceSummary};
 
+use crate::audience::Audience;
 use crate::rules::{Actor, StoredResource};
 
 /// True when `viewer` (if signed in) may see the exact record.
@@ -22,12 +23,37 @@ pub fn is_restricted(resource: &Resource) -> bool {
     resource.visibility == Visibility::ConfirmedBookers
 }
 
+/// Who receives a resource through sync: everyone, or (shown only to confirmed bookers)
+/// its owner and staff — the same people [`sees_exact`] lets see it in full.
+pub fn audience_of(resource: &Resource) -> Audience {
+    if is_restricted(resource) {
+        Audience::staff()
+    } else {
+        Audience::public()
+    }
+}
+
 /// The place rounded to two decimals (about 1 km).
 fn blurred(point: GeoPoint) -> GeoPoint {
     GeoPoint {
         lat: (point.lat * 100.0).round() / 100.0,
         lon: (point.lon * 100.0).round() / 100.0,
     }
+}
+
+/// A restricted resource as those who may not see it exactly see it: the place blurred,
+/// the address only the area. Listing filters for them use exactly this (see
+/// [`crate::storage::resources::shown_columns`]), so no filter reveals more than this view.
+pub fn as_strangers_see(resource: &Resource) -> Resource {
+    let mut resource = resource.clone();
+    if is_restricted(&resource) {
+        resource.location = blurred(resource.location);
+        resource.address = LocalizedText::new(
+            format!("{} {}", resource.district.ko, resource.neighborhood.ko),
+            format!("{}, {}", resource.neighborhood.en, resource.district.en),
+        );
+    }
+    resource
 }
 
 /// The record as `viewer` may see it.
@@ -37,14 +63,11 @@ pub fn view_for(viewer: impl Into<Option<Actor>>, stored: &StoredResource) -> Re
         stored.owner_id,
         is_restricted(&stored.resource),
     );
-    let mut resource = stored.resource.clone();
-    if !exact {
-        resource.location = blurred(resource.location);
-        resource.address = LocalizedText::new(
-            format!("{} {}", resource.district.ko, resource.neighborhood.ko),
-            format!("{}, {}", resource.neighborhood.en, resource.district.en),
-        );
-    }
+    let resource = if exact {
+        stored.resource.clone()
+    } else {
+        as_strangers_see(&stored.resource)
+    };
     ResourceView {
         resource,
         owner_id: stored.owner_id,

@@ -1,4 +1,4 @@
-use sharehub_core::ipc::{IpcError, NoArgs, Settings, SettingsSetLanguageArgs, TileSource};
+use sharehub_core::ipc::{IpcError, NoArgs, Settings, SettingsSetLanguageArgs};
 use tauri::State;
 
 use crate::AppState;
@@ -11,7 +11,7 @@ pub async fn settings_get(state: State<'_, AppState>, args: NoArgs) -> Result<Se
         .with_store(move |store| {
             Ok(Settings {
                 language: store.language()?.unwrap_or(system_language),
-                map_tiles: tile_source(),
+                map_tiles: crate::tiles::tile_source(),
                 device_position: super::position::device_can_locate(),
             })
         })
@@ -28,23 +28,9 @@ pub async fn settings_set_language(
             store.set_language(args.language)?;
             Ok(Settings {
                 language: args.language,
-                map_tiles: tile_source(),
+                map_tiles: crate::tiles::tile_source(),
                 device_position: super::position::device_can_locate(),
             })
         })
         .await
-}
-
-/// Map tiles: OpenStreetMap unless `SHAREHUB_TILE_URL` (and `SHAREHUB_TILE_ATTRIBUTION`)
-/// name another source, e.g. a city's own tile server.
-fn tile_source() -> TileSource {
-    let mut source = TileSource::default();
-    if let Some(url) = std::env::var("SHAREHUB_TILE_URL")
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-    {
-        source.url_template = url;
-        source.attribution = std::env::var("SHAREHUB_TILE_ATTRIBUTION").unwrap_or_default();
-    }
-    source
 }

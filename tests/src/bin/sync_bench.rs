@@ -3,14 +3,13 @@
 //! and a push of 1,000 local changes. Server and device run in this process over real
 //! SQLite files and HTTP on 127.0.0.1, so they share the machine's cores.
 
-#[path = "../../tests/sync_support.rs"]
-mod sync_support;
-
 use std::time::Instant;
 
 use anyhow::{ensure, Context};
 use rand::SeedableRng;
 use sharehub_core::wire::{EntityKind, Role};
+use sharehub_e2e::fixtures::resource;
+use sharehub_e2e::hub::{Backend, Hub};
 use sharehub_local::sync::{SessionToken, SyncConfig};
 use sharehub_local::SyncEngine;
 
@@ -23,15 +22,13 @@ async fn main() -> anyhow::Result<()> {
         None => 100_000,
     };
     let dir = tempfile::tempdir()?;
-    let hub = sync_support::Hub::start_new(&dir.path().join("hub.db")).await?;
+    let hub = Hub::start_new(Backend::Sqlite, dir.path()).await?;
     let owner = hub.account("bench-owner", Role::Coordinator).await?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(2026);
     let seeding = Instant::now();
-    let resources: Vec<_> = (0..count as u64)
-        .map(|n| sync_support::resource(n, &mut rng))
-        .collect();
+    let resources: Vec<_> = (0..count as u64).map(|n| resource(n, &mut rng)).collect();
     for chunk in resources.chunks(10_000) {
-        hub.state()
+        hub.state()?
             .storage
             .seed_resources(owner.account.id, chunk)
             .await?;
@@ -150,9 +147,7 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let writes = 1000;
-    let local: Vec<_> = (0..writes)
-        .map(|n| sync_support::resource(n, &mut rng))
-        .collect();
+    let local: Vec<_> = (0..writes).map(|n| resource(n, &mut rng)).collect();
     let started = Instant::now();
     engine
         .with_db(move |db| {

@@ -5,21 +5,16 @@
 //! real server in-process on 127.0.0.1. The clock runs from the local write on device A to
 //! the record being readable on device B.
 
-#[path = "../../tests/sync_support.rs"]
-mod sync_support;
-
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use rand::SeedableRng;
 use sharehub_core::wire::Role;
+use sharehub_e2e::engine_loop::EngineLoop;
+use sharehub_e2e::fixtures::resource;
+use sharehub_e2e::hub::{Backend, Hub};
 use sharehub_local::sync::{SessionToken, SyncConfig};
 use sharehub_local::SyncEngine;
-
-fn start_loop(engine: &SyncEngine) {
-    let engine = engine.clone();
-    tokio::spawn(async move { engine.run(|_| {}).await });
-}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -30,7 +25,7 @@ async fn main() -> anyhow::Result<()> {
         None => 200,
     };
     let dir = tempfile::tempdir()?;
-    let hub = sync_support::Hub::start_new(&dir.path().join("hub.db")).await?;
+    let hub = Hub::start_new(Backend::Sqlite, dir.path()).await?;
     let writer = hub.account("latency-writer", Role::Resident).await?;
     let reader = hub.account("latency-reader", Role::Resident).await?;
     let a = SyncEngine::open(&dir.path().join("a.db"), &hub.url(), SyncConfig::default())?;
@@ -39,13 +34,12 @@ async fn main() -> anyhow::Result<()> {
     b.resume(SessionToken::new(reader.token.clone()));
     a.run_once().await?;
     b.run_once().await?;
-    start_loop(&a);
-    start_loop(&b);
+    let loops = [EngineLoop::spawn(&a), EngineLoop::spawn(&b)];
 
     let mut rng = rand::rngs::StdRng::seed_from_u64(2026);
     let mut samples = Vec::with_capacity(changes);
     for n in 0..changes as u64 {
-        let resource = sync_support::resource(n, &mut rng);
+        let resource = resource(n, &mut rng);
         let id = resource.id;
         let started = Instant::now();
         a.with_db(move |db| db.create_resource(resource)).await?;
@@ -75,7 +69,8 @@ async fn main() -> anyhow::Result<()> {
         ms(at(0.99)),
         ms(at(1.0))
     );
-    a.shutdown();
-    b.shutdown();
+    for running in loops {
+        running.stop().await?;
+    }
     Ok(())
 }

@@ -13,6 +13,7 @@ use crate::app::{use_lang, ErrorBox, ListUrl};
 use crate::format::{kind_badge_class, kind_label};
 use crate::ipc::call;
 use crate::live_bikes::{describe, use_live_bikes};
+use crate::spot_map::SpotMap;
 
 #[component]
 pub fn ResourceDetailPage() -> impl IntoView {
@@ -59,7 +60,9 @@ fn schedule_lines(language: Language, schedule: &WeeklySchedule) -> Vec<String> 
 fn ResourceDetail(resource: Resource) -> impl IntoView {
     let lang = use_lang();
     let live = use_live_bikes();
-    move || {
+    // The small map stays put while the words follow the language and live counts.
+    let spot = resource.clone();
+    let facts = move || {
         let l = lang.get();
         let r = &resource;
         let hours = match &r.schedule {
@@ -95,10 +98,12 @@ fn ResourceDetail(resource: Resource) -> impl IntoView {
                     </dd>
                     <dt>{lang.t(Msg::OfferedBy)}</dt>
                     <dd data-test="detail-owner">{r.owner_name.get(l).to_owned()}</dd>
-                    <dt>{lang.t(Msg::Location)}</dt>
-                    <dd data-test="detail-location">{format!("{:.5}, {:.5}", r.location.lat, r.location.lon)}</dd>
                 </dl>
             </article>
         }
+    };
+    view! {
+        {facts}
+        <SpotMap resource=spot />
     }
 }

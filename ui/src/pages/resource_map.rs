@@ -1,19 +1,63 @@
-//! The map: every resource of the filtered set as a marker (clustered when zoomed out),
-//! the Seoul gu outlines (the background when tiles cannot load), and "near" by a tap.
+//! The map: what the visible area needs of the filtered set (markers, or clusters the
+//! device's store made when many are in view), the Seoul gu outlines (the background when
+//! tiles cannot load), and "near" by a tap. The count is the filtered set's total, the
+//! list's number.
 
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
-use sharehub_core::i18n::{price, result_count, Msg};
-use sharehub_core::ipc::{AreaOutlineArgs, AreaOutlineGet, IpcError, MapBoundaries, NoArgs};
+use sharehub_core::i18n::{cluster_label, in_view_count, result_count, Msg};
+use sharehub_core::ipc::{
+    AreaOutlineArgs, AreaOutlineGet, IpcError, MapBoundaries, MapCells, MapViewArgs, MapViewGet,
+    NoArgs,
+};
 
 use crate::app::{use_lang, use_settings, ErrorBox, ListUrl};
 use crate::filter_bar::{FilterBar, View};
-use crate::filters::{load_rows, use_filters, ResultRow};
-use crate::format::kind_label;
+use crate::filters::{load_rows, use_filters, Filters, ResultRow};
 use crate::ipc::call;
-use crate::live_bikes::{describe, use_live_bikes};
-use crate::map::{MapView, MarkerItem};
+use crate::live_bikes::use_live_bikes;
+use crate::map::{ClusterItem, MapView, MarkerItem, TileOptions, TileState, ViewBox};
+use crate::sync_status::use_sync;
+
+/// What the map shows for the current filters and view.
+#[derive(Debug, Clone, PartialEq)]
+enum Shown {
+    /// A "near" search: its few rows, nearest first (all of them are markers).
+    Near(Vec<ResultRow>),
+    /// The visible area of the filtered set, from the store.
+    Area(MapCells),
+}
+
+impl Shown {
+    fn total(&self) -> u64 {
+        match self {
+            Shown::Near(rows) => rows.len() as u64,
+            Shown::Area(cells) => cells.total,
+        }
+    }
+
+    fn in_view(&self) -> Option<u64> {
+        match self {
+            Shown::Near(_) => None,
+            Shown::Area(cells) => Some(cells.in_view),
+        }
+    }
+}
+
+/// Asks for what `view` needs of `filters`: near rows, or the store's markers and clusters.
+async fn load_shown(filters: Filters, view: ViewBox, extent: bool) -> Result<Shown, IpcError> {
+    if filters.near.is_some() {
+        return Ok(Shown::Near(load_rows(filters).await?));
+    }
+    let args = MapViewArgs {
+        query: filters.list_query(),
+        view: view.bounds,
+        zoom: view.zoom,
+        extent,
+    };
+    Ok(Shown::Area(call::<MapViewGet>(&args).await?))
+}
 
 #[component]
 pub fn ResourceMapPage() -> impl IntoView {
@@ -30,10 +74,13 @@ pub fn ResourceMapPage() -> impl IntoView {
         }
     });
 
-    let rows = LocalResource::new(move || load_rows(filters.get()));
     let live = use_live_bikes();
-    let offline = RwSignal::new(false);
+    let sync = use_sync();
+    let data_version = Memo::new(move |_| sync.with(|s| s.data_version));
+    let tiles = RwSignal::new(None::<TileState>);
     let problem = RwSignal::new(None::<IpcError>);
+    let view_box = RwSignal::new(None::<ViewBox>);
+    let shown = RwSignal::new(None::<Result<Shown, IpcError>>);
     let container = NodeRef::<Div>::new();
     let map_view = StoredValue::new_local(None::<MapView>);
     let navigate = use_navigate();
@@ -46,15 +93,17 @@ pub fn ResourceMapPage() -> impl IntoView {
         if map_view.with_value(Option::is_some) {
             return;
         }
-        let tiles = settings
+        let source = settings
             .get_untracked()
             .map(|s| s.map_tiles)
             .unwrap_or_default();
         let navigate = navigate.clone();
         let created = MapView::new(
             &element,
-            &tiles.url_template,
-            &tiles.attribution,
+            TileOptions {
+                tile_url: &source.url_template,
+                attribution: &source.attribution,
+            },
             move |id| navigate(&format!("/resources/{id}"), Default::default()),
             move |lat, lon| {
                 let mut next = filters.get_untracked();
@@ -62,10 +111,12 @@ pub fn ResourceMapPage() -> impl IntoView {
                 next.near_label = None;
                 set_filters.run(next);
             },
-            move |ok| offline.set(!ok),
+            move |state| tiles.set(Some(state)),
+            move |view| view_box.set(Some(view)),
         );
         match created {
             Ok(view) => {
+                view.handle.report_view();
                 map_view.set_value(Some(view));
                 leptos::task::spawn_local(async move {
                     match call::<MapBoundaries>(&NoArgs {}).await {
@@ -83,28 +134,81 @@ pub fn ResourceMapPage() -> impl IntoView {
     });
     on_cleanup(move || map_view.set_value(None));
 
-    // Markers follow the filtered set and the language.
+    // Ask again whenever the filters, the view or the device's data change; only the answer
+    // to the latest question is drawn. The first answer also fits the map to the whole
+    // filtered set (unless an area or "near" already chose where to look).
+    let asked = StoredValue::new(0u64);
+    let fitted = StoredValue::new(false);
+    Effect::new(move |_| {
+        let f = filters.get();
+        data_version.track();
+        let Some(view) = view_box.get() else { return };
+        let n = asked.get_value() + 1;
+        asked.set_value(n);
+        let fit = !fitted.get_value() && f.area.is_none() && f.near.is_none();
+        fitted.set_value(true);
+        leptos::task::spawn_local(async move {
+            let answer = load_shown(f, view, fit).await;
+            if asked.get_value() != n {
+                return;
+            }
+            if let (true, Ok(Shown::Area(cells))) = (fit, &answer) {
+                if let Some(extent) = cells.extent {
+                    map_view.with_value(|v| {
+                        if let Some(v) = v {
+                            v.fit_to(extent)
+                        }
+                    });
+                }
+            }
+            // The same answer (a "near" search while the map moves, a pan inside one street)
+            // redraws nothing: markers a person is about to click stay where they are.
+            let answer = Some(answer);
+            shown.maybe_update(|shown| {
+                let changed = *shown != answer;
+                if changed {
+                    *shown = answer;
+                }
+                changed
+            });
+        });
+    });
+
+    // Markers and clusters follow the answer, the language and the live counts.
     Effect::new(move |_| {
         let language = lang.get();
-        let Some(Ok(rows)) = rows.get() else { return };
-        let live = live.get();
-        let items: Vec<MarkerItem> = rows
-            .iter()
-            .map(|ResultRow { resource: r, .. }| MarkerItem {
-                id: r.id.to_string(),
-                lat: r.location.lat,
-                lon: r.location.lon,
-                kind: r.kind.as_str(),
-                kind_label: kind_label(language, r.kind),
-                name: r.name.get(language).to_owned(),
-                price: price(language, &r.pricing),
-                availability: live.get(&r.id).map(|s| describe(language, s)),
-                open_label: Msg::OpenDetails.text(language),
-            })
-            .collect();
+        let Some(Ok(answer)) = shown.get() else {
+            return;
+        };
+        let (markers, clusters) = live.with(|live| match &answer {
+            Shown::Near(rows) => (
+                rows.iter()
+                    .map(|row| MarkerItem::of(language, live, &row.resource))
+                    .collect::<Vec<_>>(),
+                Vec::new(),
+            ),
+            Shown::Area(cells) => (
+                cells
+                    .markers
+                    .iter()
+                    .map(|r| MarkerItem::of(language, live, r))
+                    .collect(),
+                cells
+                    .clusters
+                    .iter()
+                    .map(|c| ClusterItem {
+                        lat: c.lat,
+                        lon: c.lon,
+                        count: c.count,
+                        bounds: c.bounds,
+                        label: cluster_label(language, c.count),
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+        });
         map_view.with_value(|v| {
             if let Some(v) = v {
-                v.set_markers(&items)
+                v.draw(&markers, &clusters)
             }
         });
     });
@@ -147,9 +251,17 @@ pub fn ResourceMapPage() -> impl IntoView {
         });
     });
 
-    let count = move || match rows.get() {
-        Some(Ok(rows)) => result_count(lang.get(), rows.len()),
+    let count = move || match shown.get() {
+        Some(Ok(answer)) => result_count(lang.get(), answer.total() as usize),
         _ => lang.t(Msg::Loading).to_owned(),
+    };
+    let total_attr = move || match shown.get() {
+        Some(Ok(answer)) => Some(answer.total().to_string()),
+        _ => None,
+    };
+    let in_view = move || match shown.get() {
+        Some(Ok(answer)) => answer.in_view(),
+        _ => None,
     };
 
     view! {
@@ -157,21 +269,29 @@ pub fn ResourceMapPage() -> impl IntoView {
             <div class="map-side">
             <h1>{move || lang.t(Msg::ListHeading)}</h1>
             <FilterBar view=View::Map />
-            <p class="count" data-test="result-count" aria-live="polite">{count}</p>
+            <p class="count" data-test="result-count" data-total=total_attr aria-live="polite">{count}</p>
+            {move || in_view().map(|n| view! {
+                <p class="hint" data-test="map-in-view" data-count=n.to_string()>{move || in_view_count(lang.get(), n)}</p>
+            })}
             {move || problem.get().map(|error| view! { <ErrorBox error /> })}
-            {move || match rows.get() {
+            {move || match shown.get() {
                 Some(Err(error)) => {
-                    let retry = Callback::new(move |()| rows.refetch());
+                    let retry = Callback::new(move |()| view_box.update(|_| {}));
                     Some(view! { <ErrorBox error retry /> })
                 }
                 _ => None,
             }}
-            <Show when=move || offline.get()>
+            <Show when=move || tiles.get() == Some(TileState::Offline)>
                 <p class="offline-note" role="status" data-test="map-offline">{move || lang.t(Msg::MapOffline)}</p>
             </Show>
             </div>
-            <div class="map" class:map-offline=move || offline.get() node_ref=container data-test="map"
-                 role="region" aria-label=move || lang.t(Msg::MapLabel)></div>
+            <div class="map-frame">
+                <div class="map" class:map-offline=move || tiles.get() == Some(TileState::Offline) node_ref=container data-test="map"
+                     role="region" aria-label=move || lang.t(Msg::MapLabel)></div>
+                <Show when=move || tiles.get() == Some(TileState::Kept)>
+                    <p class="map-corner" role="status" data-test="map-kept-tiles">{move || lang.t(Msg::MapKeptTiles)}</p>
+                </Show>
+            </div>
         </section>
     }
 }

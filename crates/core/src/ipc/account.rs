@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::near::invalid;
-use super::{Command, IpcError, NoArgs};
+use super::IpcError;
 use crate::wire::Role;
 use crate::{LocalizedText, ResourceId, ResourceKind};
 
@@ -93,11 +93,6 @@ pub fn utc_from_unix_ms(ms: i64) -> DateTime<Utc> {
 }
 
 pub struct SyncStatusGet;
-impl Command for SyncStatusGet {
-    const NAME: &'static str = "sync_status_get";
-    type Args = NoArgs;
-    type Output = SyncStatus;
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignInArgs {
@@ -107,11 +102,6 @@ pub struct SignInArgs {
 }
 
 pub struct AccountSignIn;
-impl Command for AccountSignIn {
-    const NAME: &'static str = "account_sign_in";
-    type Args = SignInArgs;
-    type Output = SyncStatus;
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterArgs {
@@ -120,19 +110,9 @@ pub struct RegisterArgs {
 }
 
 pub struct AccountRegister;
-impl Command for AccountRegister {
-    const NAME: &'static str = "account_register";
-    type Args = RegisterArgs;
-    type Output = SyncStatus;
-}
 
 /// Ends the session and removes the account's data from the device.
 pub struct AccountSignOut;
-impl Command for AccountSignOut {
-    const NAME: &'static str = "account_sign_out";
-    type Args = NoArgs;
-    type Output = SyncStatus;
-}
 
 /// What a local change did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,11 +140,6 @@ pub struct AttentionItem {
 }
 
 pub struct SyncAttentionList;
-impl Command for SyncAttentionList {
-    const NAME: &'static str = "sync_attention_list";
-    type Args = NoArgs;
-    type Output = Vec<AttentionItem>;
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttentionEntryArgs {
@@ -173,19 +148,9 @@ pub struct AttentionEntryArgs {
 
 /// Sends a refused change again.
 pub struct SyncAttentionRetry;
-impl Command for SyncAttentionRetry {
-    const NAME: &'static str = "sync_attention_retry";
-    type Args = AttentionEntryArgs;
-    type Output = SyncStatus;
-}
 
 /// Drops a refused change; the record shows the server's version again.
 pub struct SyncAttentionDiscard;
-impl Command for SyncAttentionDiscard {
-    const NAME: &'static str = "sync_attention_discard";
-    type Args = AttentionEntryArgs;
-    type Output = SyncStatus;
-}
 
 /// A refused or bumped change, edited by the person and sent again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,11 +170,6 @@ impl AttentionEditArgs {
 /// Sends a refused change again with the person's edits (only creating and updating have
 /// something to edit).
 pub struct SyncAttentionEdit;
-impl Command for SyncAttentionEdit {
-    const NAME: &'static str = "sync_attention_edit";
-    type Args = AttentionEditArgs;
-    type Output = SyncStatus;
-}
 
 /// Longest name and description a person can type when sharing something.
 pub const MAX_NAME_CHARS: usize = 100;
@@ -259,11 +219,6 @@ fn check_typed(field: &str, value: &str, max: usize) -> Result<(), IpcError> {
 
 /// Records a new shared resource: shown at once, sent by sync.
 pub struct ResourceCreate;
-impl Command for ResourceCreate {
-    const NAME: &'static str = "resource_create";
-    type Args = ResourceCreateArgs;
-    type Output = ResourceId;
-}
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Command, IpcError, NoArgs, MAX_QUERY_CHARS};
+use super::{IpcError, MAX_QUERY_CHARS};
 use crate::{GeoPoint, LocalizedText, ResourceKind, ResourceSummary};
 
 /// Smallest search radius, in metres.
@@ -94,11 +94,6 @@ pub struct NearbyResource {
 }
 
 pub struct ResourceNear;
-impl Command for ResourceNear {
-    const NAME: &'static str = "resource_near";
-    type Args = NearQuery;
-    type Output = Vec<NearbyResource>;
-}
 
 /// A gu or 행정동 and how many resources lie in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,11 +107,6 @@ pub struct AreaResourceCount {
 /// The gu and 행정동 that have at least one resource, by code (each gu is followed by its
 /// dong): for offering neighborhoods to filter by.
 pub struct AreaList;
-impl Command for AreaList {
-    const NAME: &'static str = "area_list";
-    type Args = NoArgs;
-    type Output = Vec<AreaResourceCount>;
-}
 
 pub(super) fn invalid(field: &str, problem: impl Into<String>) -> IpcError {
     IpcError::Invalid {

@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Command, NoArgs};
 use crate::{GeoPoint, LocalizedText, ResourceId, ResourceKind};
 
 /// What a found place is.
@@ -34,11 +33,6 @@ pub struct PlaceSearchArgs {
 
 /// Neighborhoods and well-known resources whose name matches, best first.
 pub struct PlaceSearch;
-impl Command for PlaceSearch {
-    const NAME: &'static str = "place_search";
-    type Args = PlaceSearchArgs;
-    type Output = Vec<Place>;
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AreaOutlineArgs {
@@ -54,19 +48,9 @@ pub struct AreaOutline {
 }
 
 pub struct AreaOutlineGet;
-impl Command for AreaOutlineGet {
-    const NAME: &'static str = "area_outline";
-    type Args = AreaOutlineArgs;
-    type Output = AreaOutline;
-}
 
 /// The 25 gu as one GeoJSON FeatureCollection: the map's background when tiles are offline.
 pub struct MapBoundaries;
-impl Command for MapBoundaries {
-    const NAME: &'static str = "map_boundaries";
-    type Args = NoArgs;
-    type Output = String;
-}
 
 /// Where map tiles come from, and the attribution their licence requires.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,11 +78,6 @@ pub struct LiveBikes {
 }
 
 pub struct StationStatusGet;
-impl Command for StationStatusGet {
-    const NAME: &'static str = "station_status";
-    type Args = NoArgs;
-    type Output = LiveBikes;
-}
 
 /// Where the device is, from its location service ("near me" on a phone).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -120,8 +99,3 @@ pub enum DevicePosition {
 
 /// Asks the device where it is (on a phone, the first time, the system asks the person).
 pub struct PositionGet;
-impl Command for PositionGet {
-    const NAME: &'static str = "position_get";
-    type Args = NoArgs;
-    type Output = DevicePosition;
-}

@@ -196,11 +196,12 @@ pub struct MutationRequest {
     pub args: serde_json::Value,
 }
 
-/// Declares [`Mutation`] from one table of `"wire.name" => Variant(Args)`: the enum, its
+/// Declares [`Mutation`] from one table of `Variant(Args) = "wire.name"`: the enum, its
 /// serde names, [`Mutation::NAMES`], [`Mutation::name`] and [`Mutation::parse`] all come from
-/// the same line, so a mutation's name is written once.
+/// the same line, so a mutation's name is written once. (`tt`, not `literal`: a `literal`
+/// fragment reaches derive macros wrapped, and utoipa would then miss the serde name.)
 macro_rules! mutations {
-    ($( $(#[$doc:meta])* $name:literal => $variant:ident($args:ty), )+) => {
+    ($( $(#[$doc:meta])* $variant:ident($args:ty) = $name:tt, )+) => {
         /// Every mutation this server knows, with its arguments.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -246,11 +247,11 @@ macro_rules! mutations {
 
 mutations! {
     /// Share something new; the signed-in person becomes its owner.
-    "resource.create" => ResourceCreate(ResourceCreateArgs),
+    ResourceCreate(ResourceCreateArgs) = "resource.create",
     /// Edit a resource (its owner, coordinators and admins).
-    "resource.update" => ResourceUpdate(ResourceUpdateArgs),
+    ResourceUpdate(ResourceUpdateArgs) = "resource.update",
     /// Stop sharing a resource.
-    "resource.retire" => ResourceRetire(ResourceRetireArgs),
+    ResourceRetire(ResourceRetireArgs) = "resource.retire",
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -370,7 +371,11 @@ mod tests {
         let mut names = Mutation::NAMES.to_vec();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), Mutation::NAMES.len(), "a name is declared twice");
+        assert_eq!(
+            names.len(),
+            Mutation::NAMES.len(),
+            "a name is declared twice"
+        );
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub(super) struct Conditions {
 
 impl<'a> Filters<'a> {
     /// The filters of the list (no price or near of its own).
-    fn of(query: &'a ResourceQuery) -> Filters<'a> {
+    pub(super) fn of(query: &'a ResourceQuery) -> Filters<'a> {
         Filters {
             kind: query.kind,
             text: query.text.as_deref(),
@@ -91,6 +91,11 @@ impl Conditions {
     pub(super) fn push(&mut self, sql: &'static str, params: impl IntoIterator<Item = Value>) {
         self.sql.push(sql);
         self.params.extend(params);
+    }
+
+    /// No filter in use: every row matches.
+    pub(super) fn is_empty(&self) -> bool {
+        self.sql.is_empty()
     }
 
     pub(super) fn where_sql(&self) -> String {

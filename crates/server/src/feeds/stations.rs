@@ -18,9 +18,9 @@ use sharehub_core::resource::{Visibility, MAX_NAME_CHARS, MAX_TEXT_CHARS};
 use sharehub_core::{LocalizedText, Pricing, Resource, ResourceId, ResourceKind};
 use sharehub_feeds::{FeedSnapshot, LocalizedName, StationSnapshot};
 
+use super::ingest::{LiveCounts, StationRecord};
 use super::StationFeed;
 use crate::rules::text_problems;
-use crate::storage::{LiveCounts, StationRecord};
 
 /// Both names of places outside the bundled boundaries.
 const OUTSIDE_SEOUL: (&str, &str) = ("서울특별시 밖", "Outside Seoul");

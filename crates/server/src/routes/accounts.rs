@@ -7,22 +7,12 @@ use sharehub_core::wire::accounts::{normalize_email, normalize_phone};
 use sharehub_core::wire::{AccountId, AccountView, Problem, RegisterRequest, RoleChange, SignedIn};
 use uuid::Uuid;
 
-use super::sessions::{check_address_limit, start_session, ClientAddress};
+use super::sessions::{account_view, check_address_limit, start_session, ClientAddress};
 use crate::auth::SignedInUser;
 use crate::error::{Error, Result};
 use crate::request_input::{JsonBody, PathId};
 use crate::state::AppState;
 use crate::storage::StoredAccount;
-
-pub fn view(account: &StoredAccount) -> AccountView {
-    AccountView {
-        id: account.id,
-        email: account.email.clone(),
-        phone: account.phone.clone(),
-        role: account.role,
-        created_at: account.created_at,
-    }
-}
 
 pub(crate) fn parse_account_id(text: &str) -> Result<AccountId> {
     text.parse().map_err(|_| Error::NotFound {
@@ -82,7 +72,7 @@ pub async fn register(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn me(user: SignedInUser) -> Json<AccountView> {
-    Json(view(&user.account))
+    Json(account_view(&user.account))
 }
 
 /// One account: your own, or any account for admins.
@@ -108,7 +98,7 @@ pub async fn get(
         return Err(not_found());
     }
     let account = state.storage.account(id).await?.ok_or_else(not_found)?;
-    Ok(Json(view(&account)))
+    Ok(Json(account_view(&account)))
 }
 
 /// Change an account's role (admins only).
@@ -151,5 +141,5 @@ pub async fn set_role(
         .ok_or_else(|| Error::NotFound {
             what: format!("account {id}"),
         })?;
-    Ok(Json(view(&account)))
+    Ok(Json(account_view(&account)))
 }

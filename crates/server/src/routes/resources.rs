@@ -5,16 +5,19 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use sharehub_core::wire::resources::{BoundingBox, DEFAULT_LIST_LIMIT};
-use sharehub_core::wire::{Problem, ResourceListPage, ResourceListQuery, ResourceView};
+use sharehub_core::wire::{
+    Mutation, Problem, ResourceCreateArgs, ResourceListPage, ResourceListQuery, ResourceRetireArgs,
+    ResourceUpdateArgs, ResourceView,
+};
 use sharehub_core::{Resource, ResourceId};
 use utoipa::IntoParams;
 
 use crate::auth::{MaybeSignedIn, SignedInUser};
 use crate::error::{Error, Result};
 use crate::request_input::{JsonBody, PathId, QueryParams};
-use crate::rules::{Actor, RefusalKind, ResourceCommand};
+use crate::rules::{Actor, RefusalKind};
 use crate::state::AppState;
-use crate::storage::{like_pattern, ResourceFilter, ResourceWrite, WriteResult};
+use crate::storage::{like_pattern, BatchMutation, ResourceFilter, WriteResult};
 use crate::visibility::{summary_for, view_for};
 
 /// Optional optimistic-concurrency check for updates and retirements.
@@ -54,9 +57,11 @@ pub(crate) fn applied_version(result: WriteResult) -> Result<u64> {
                 detail: refusal.reason,
             },
         }),
-        WriteResult::Bumped { current } => Err(Error::StaleVersion {
+        WriteResult::Bumped {
+            current_version, ..
+        } => Err(Error::StaleVersion {
             base_version: 0,
-            current_version: current.version,
+            current_version,
         }),
         WriteResult::Repeated(_) => Err(Error::internal("a REST write has no idempotency key")),
     }
@@ -77,20 +82,25 @@ impl BaseVersion {
     }
 }
 
-async fn write(state: &AppState, actor: Actor, command: ResourceCommand) -> Result<u64> {
-    let stale_base = match &command {
-        ResourceCommand::Update { base_version, .. }
-        | ResourceCommand::Retire { base_version, .. } => *base_version,
-        ResourceCommand::Create(_) => None,
+/// A REST write: the same mutation loop as sync, without an idempotency key.
+async fn write(state: &AppState, actor: Actor, mutation: Mutation) -> Result<u64> {
+    let stale_base = match &mutation {
+        Mutation::ResourceUpdate(args) => args.base_version,
+        Mutation::ResourceRetire(args) => args.base_version,
+        Mutation::ResourceCreate(_) => None,
     };
     let result = state
         .storage
-        .write_resource(ResourceWrite {
+        .apply_mutations(
             actor,
-            command,
-            idempotency_key: None,
-        })
-        .await?;
+            vec![BatchMutation {
+                idempotency_key: None,
+                mutation: Ok(mutation),
+            }],
+        )
+        .await?
+        .pop()
+        .ok_or_else(|| Error::internal("a write gave no answer"))?;
     applied_version(result).map_err(|e| match e {
         Error::StaleVersion {
             current_version, ..
@@ -137,7 +147,9 @@ pub async fn list(
         .transpose()
         .map_err(|p| Error::Invalid { problems: vec![p] })?;
     let limit = query.limit.unwrap_or(DEFAULT_LIST_LIMIT);
+    let viewer = user.as_ref().map(SignedInUser::actor);
     let filter = ResourceFilter {
+        viewer,
         kind: query.kind,
         bbox: bbox.map(|b| (b.west, b.south, b.east, b.north)),
         text_pattern: query
@@ -150,7 +162,6 @@ pub async fn list(
         limit,
     };
     let stored = state.storage.list_resources(&filter).await?;
-    let viewer = user.as_ref().map(SignedInUser::actor);
     let next_after = (stored.len() == limit as usize)
         .then(|| stored.last().map(|s| s.resource.id))
         .flatten();
@@ -180,7 +191,12 @@ pub async fn create(
     JsonBody(resource): JsonBody<Resource>,
 ) -> Result<(StatusCode, Json<ResourceView>)> {
     let id = resource.id;
-    write(&state, user.actor(), ResourceCommand::Create(resource)).await?;
+    write(
+        &state,
+        user.actor(),
+        Mutation::ResourceCreate(ResourceCreateArgs { resource }),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(current_view(&state, user.actor(), id).await?),
@@ -255,10 +271,10 @@ pub async fn update(
     write(
         &state,
         user.actor(),
-        ResourceCommand::Update {
+        Mutation::ResourceUpdate(ResourceUpdateArgs {
             resource,
             base_version: base.checked()?,
-        },
+        }),
     )
     .await?;
     Ok(Json(current_view(&state, user.actor(), id).await?))
@@ -289,10 +305,10 @@ pub async fn retire(
     write(
         &state,
         user.actor(),
-        ResourceCommand::Retire {
+        Mutation::ResourceRetire(ResourceRetireArgs {
             id,
             base_version: base.checked()?,
-        },
+        }),
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)

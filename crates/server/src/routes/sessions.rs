@@ -9,10 +9,11 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
 use sharehub_core::wire::accounts::{normalize_email, normalize_phone};
-use sharehub_core::wire::{LoginRequest, Problem, SessionId, SessionInfo, SessionList, SignedIn};
+use sharehub_core::wire::{
+    AccountView, LoginRequest, Problem, SessionId, SessionInfo, SessionList, SignedIn,
+};
 use uuid::Uuid;
 
-use super::accounts::view;
 use crate::auth::{token, SignedInUser};
 use crate::error::{Error, Result};
 use crate::request_input::{JsonBody, PathId};
@@ -33,6 +34,18 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
                 .get::<ConnectInfo<SocketAddr>>()
                 .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string()),
         ))
+    }
+}
+
+/// An account as its owner sees it: in every signed-in answer, and in the account routes
+/// (registering, which signs in, builds on this file; this file knows no account route).
+pub fn account_view(account: &StoredAccount) -> AccountView {
+    AccountView {
+        id: account.id,
+        email: account.email.clone(),
+        phone: account.phone.clone(),
+        role: account.role,
+        created_at: account.created_at,
     }
 }
 
@@ -75,7 +88,7 @@ pub(crate) async fn start_session(state: &AppState, account: &StoredAccount) -> 
     Ok(SignedIn {
         token,
         session: session_info(&session, Some(session.id)),
-        account: view(account),
+        account: account_view(account),
     })
 }
 

@@ -13,47 +13,70 @@ use sharehub_core::wire::sync::{
     DEFAULT_CHANGES_LIMIT, MAX_BATCH_MUTATIONS, MAX_CHANGES_LIMIT, MAX_IDEMPOTENCY_KEY_CHARS,
 };
 use sharehub_core::wire::{
-    AccountId, ChangesPage, ChangesQuery, Mutation, MutationBatch, MutationResult, MutationResults,
-    Problem, TombstoneReason,
+    AccountId, ChangesPage, ChangesQuery, EntityKind, Mutation, MutationBatch, MutationResult,
+    MutationResults, Problem, TombstoneReason,
 };
 use uuid::Uuid;
 
 pub mod events;
 
+use crate::audience::{delivery, Addressed, Delivery, Viewer};
 use crate::auth::SignedInUser;
 use crate::error::{Error, Result};
 use crate::request_input::{JsonBody, QueryParams};
-use crate::rules::ResourceCommand;
 use crate::state::AppState;
-use crate::storage::BatchMutation;
-use crate::visibility::sees_exact;
+use crate::storage::{BatchMutation, ChangeRow};
+
+/// The longest `kinds` list, in characters (as the OpenAPI document says).
+const MAX_KINDS_CHARS: usize = 500;
 
 /// The largest cursor: 2^53 - 1, so JavaScript clients hold cursors exactly.
 const MAX_CURSOR: u64 = (1 << 53) - 1;
 
 /// The wire shape of [`sharehub_core::wire::Change`], written without re-parsing the stored
-/// record JSON (pulls serve tens of thousands of rows a second).
+/// record JSON (pulls serve tens of thousands of rows a second). One variant per kind of
+/// record, as in the contract.
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum ChangeOut<'a> {
     Resource {
         seq: u64,
-        record: RecordOut<'a>,
+        record: ResourceOut<'a>,
     },
     Tombstone {
         seq: u64,
-        entity: &'a str,
+        entity: EntityKind,
         id: Uuid,
         reason: TombstoneReason,
     },
 }
 
+/// [`sharehub_core::wire::ResourceView`] over the stored JSON.
 #[derive(Serialize)]
-struct RecordOut<'a> {
+struct ResourceOut<'a> {
     resource: &'a RawValue,
     owner_id: AccountId,
     version: u64,
     exact: bool,
+}
+
+/// The record of a live change as it goes out: the kind's variant over the stored JSON.
+fn record_out(row: &ChangeRow) -> Result<ChangeOut<'_>> {
+    let body = row
+        .body
+        .as_deref()
+        .ok_or_else(|| Error::internal("a tombstone delivered as a record"))?;
+    Ok(match row.entity {
+        EntityKind::Resource => ChangeOut::Resource {
+            seq: row.seq,
+            record: ResourceOut {
+                resource: serde_json::from_str(body).map_err(Error::corrupt)?,
+                owner_id: row.owner_id,
+                version: row.seq,
+                exact: true,
+            },
+        },
+    })
 }
 
 #[derive(Serialize)]
@@ -94,37 +117,50 @@ pub async fn changes(
             format!("must be between 1 and {MAX_CHANGES_LIMIT}"),
         ));
     }
-    let viewer = user.actor();
+    if query
+        .kinds
+        .as_ref()
+        .is_some_and(|kinds| kinds.chars().count() > MAX_KINDS_CHARS)
+    {
+        return Err(Error::invalid(
+            "kinds",
+            format!("must be at most {MAX_KINDS_CHARS} characters: kind names, comma-separated"),
+        ));
+    }
+    let kinds = query.kinds();
+    let actor = user.actor();
+    let viewer = Viewer::new(actor, state.storage.organisations_of(actor.id).await?);
     let latest_seq = state.storage.change_notifier().newest().seq;
-    let rows = state.storage.changes_since(since, limit).await?;
+    let rows = state.storage.changes_since(since, limit, &kinds).await?;
     let has_more = rows.len() == limit as usize;
-    let next_since = rows.last().map_or(since, |row| row.seq);
+    // A short page read everything committed up to `latest_seq` (published only after
+    // commit), so the cursor may move there even past changes of kinds not asked for.
+    let next_since = match rows.last() {
+        Some(row) if has_more => row.seq,
+        last => last.map_or(since, |row| row.seq).max(latest_seq),
+    };
     let mut changes = Vec::with_capacity(rows.len());
     for row in &rows {
-        let visible = sees_exact(Some(viewer), row.owner_id, row.restricted);
-        let tombstone = |reason| ChangeOut::Tombstone {
-            seq: row.seq,
-            entity: &row.entity,
-            id: row.entity_id,
-            reason,
+        let reached = match row.audience.includes(&viewer, row.owner_id) {
+            // In the audience: whom it reached before does not matter.
+            true => Default::default(),
+            false => row.reached()?,
         };
-        match (&row.body, visible) {
-            (Some(body), true) => {
-                let resource: &RawValue = serde_json::from_str(body).map_err(Error::corrupt)?;
-                changes.push(ChangeOut::Resource {
-                    seq: row.seq,
-                    record: RecordOut {
-                        resource,
-                        owner_id: row.owner_id,
-                        version: row.seq,
-                        exact: true,
-                    },
-                });
-            }
-            // A device that starts from nothing has nothing to delete.
-            _ if since == 0 => {}
-            (None, _) => changes.push(tombstone(TombstoneReason::Deleted)),
-            (Some(_), false) => changes.push(tombstone(TombstoneReason::NoLongerVisible)),
+        let addressed = Addressed {
+            owner: row.owner_id,
+            audience: &row.audience,
+            reached: &reached,
+            live: row.body.is_some(),
+        };
+        match delivery(&viewer, addressed, since == 0) {
+            Delivery::Record => changes.push(record_out(row)?),
+            Delivery::Tombstone(reason) => changes.push(ChangeOut::Tombstone {
+                seq: row.seq,
+                entity: row.entity,
+                id: row.entity_id,
+                reason,
+            }),
+            Delivery::Nothing => {}
         }
     }
     let body = serde_json::to_vec(&PageOut {
@@ -140,20 +176,6 @@ pub async fn changes(
         body,
     )
         .into_response())
-}
-
-fn to_command(mutation: Mutation) -> ResourceCommand {
-    match mutation {
-        Mutation::ResourceCreate(args) => ResourceCommand::Create(args.resource),
-        Mutation::ResourceUpdate(args) => ResourceCommand::Update {
-            resource: args.resource,
-            base_version: args.base_version,
-        },
-        Mutation::ResourceRetire(args) => ResourceCommand::Retire {
-            id: args.id,
-            base_version: args.base_version,
-        },
-    }
 }
 
 /// Apply a batch of named mutations, each on its own: the answer lists, in order, whether
@@ -212,17 +234,17 @@ pub async fn mutations(
         .mutations
         .into_iter()
         .map(|m| BatchMutation {
-            command: Mutation::parse(&m.name, &m.args).map(to_command),
-            idempotency_key: m.idempotency_key,
+            mutation: Mutation::parse(&m.name, &m.args),
+            idempotency_key: Some(m.idempotency_key),
         })
         .collect();
     let outcomes = state.storage.apply_mutations(user.actor(), parsed).await?;
     let results = keys
         .into_iter()
         .zip(outcomes)
-        .map(|(idempotency_key, outcome)| MutationResult {
+        .map(|(idempotency_key, result)| MutationResult {
             idempotency_key,
-            outcome,
+            outcome: result.to_outcome(),
         })
         .collect();
     Ok(Json(MutationResults { results }))

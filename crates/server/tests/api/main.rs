@@ -9,12 +9,14 @@ mod feed_server;
 mod support;
 
 mod accounts;
+mod audiences;
 mod bad_input;
 mod events;
 mod operations;
 mod resources;
 mod stations;
 mod sync;
+mod upgrade;
 
 /// Instantiates each listed suite function once per backend.
 macro_rules! backend_suite {
@@ -54,6 +56,9 @@ backend_suite!(
     resources::listing_filters_by_kind_bbox_and_text,
     resources::another_user_can_neither_change_nor_see_the_exact_spot_of_my_resource,
     resources::bike_stations_are_for_coordinators,
+    resources::a_hidden_place_is_not_found_by_boxes_or_words,
+    audiences::each_audience_reaches_only_its_people,
+    audiences::a_device_on_the_first_contract_syncs_past_kinds_it_does_not_know,
     sync::changes_are_paged_in_seq_order,
     sync::tombstones_for_retired_and_no_longer_visible_records,
     sync::mutations_are_applied_rejected_or_bumped_one_by_one,

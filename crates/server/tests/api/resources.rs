@@ -256,3 +256,98 @@ pub async fn bike_stations_are_for_coordinators(server: &TestServer) {
         .await
         .expect(StatusCode::CREATED);
 }
+
+async fn lists(server: &TestServer, token: Option<String>, query: String, id: String) -> bool {
+    let page: ResourceListPage = server
+        .get(&format!("/v1/resources?{query}"), token.as_deref())
+        .await
+        .expect(StatusCode::OK)
+        .json();
+    page.resources.iter().any(|r| r.id.to_string() == id)
+}
+
+/// Issue 13 (the hidden place leaks): a stranger bisecting boxes or searching the street of
+/// a resource shown only to confirmed bookers learns nothing finer than its blurred cell;
+/// the owner and coordinators still find it by its exact place and address.
+pub async fn a_hidden_place_is_not_found_by_boxes_or_words(server: &TestServer) {
+    let owner = server.register("hidden-owner").await;
+    let stranger = server.register("hidden-stranger").await;
+    let coordinator = server.register("hidden-coordinator").await;
+    server
+        .state
+        .storage
+        .set_role(
+            coordinator.account.id,
+            sharehub_core::wire::Role::Coordinator,
+        )
+        .await
+        .unwrap();
+    let mut spot = resource_json("Hidden parking");
+    spot["kind"] = json!("parking_space");
+    spot["visibility"] = json!("confirmed_bookers");
+    spot["location"] = json!({"lat": 37.556789, "lon": 126.912345});
+    spot["address"] = json!({"ko": "서울 마포구 성미산로 17길 9", "en": "9 Seongmisan-ro 17-gil"});
+    let id = spot["id"].as_str().unwrap().to_owned();
+    server
+        .post("/v1/resources", Some(&owner.token), spot)
+        .await
+        .expect(StatusCode::CREATED);
+    let finds = |token: Option<String>, query: String| lists(server, token, query, id.clone());
+    let bbox = |(w, s, e, n): (f64, f64, f64, f64)| format!("bbox={w},{s},{e},{n}");
+    let (exact_lat, exact_lon) = (37.556789, 126.912345);
+    let (cell_lat, cell_lon) = (37.56, 126.91);
+    for token in [Some(stranger.token.clone()), None] {
+        // Bisect a box around both points 30 times, keeping the half that still lists it.
+        let mut b = (126.90, 37.55, 126.92, 37.57);
+        assert!(finds(token.clone(), bbox(b)).await);
+        for step in 0..30 {
+            let (w, s, e, n) = b;
+            let halves = if step % 2 == 0 {
+                [(w, s, (w + e) / 2.0, n), ((w + e) / 2.0, s, e, n)]
+            } else {
+                [(w, s, e, (s + n) / 2.0), (w, (s + n) / 2.0, e, n)]
+            };
+            let mut kept = None;
+            for half in halves {
+                if finds(token.clone(), bbox(half)).await {
+                    kept = Some(half);
+                    break;
+                }
+            }
+            b = kept.expect("one half of the box lists the resource");
+        }
+        let (w, s, e, n) = b;
+        assert!(
+            (w..=e).contains(&cell_lon) && (s..=n).contains(&cell_lat),
+            "the boxes close in on the blurred cell: {b:?}"
+        );
+        assert!(
+            !((w..=e).contains(&exact_lon) && (s..=n).contains(&exact_lat)),
+            "the boxes must not close in on the exact spot: {b:?}"
+        );
+        // A box around the exact spot only, and the street's words, find nothing.
+        let tiny = (
+            exact_lon - 0.0005,
+            exact_lat - 0.0005,
+            exact_lon + 0.0005,
+            exact_lat + 0.0005,
+        );
+        assert!(!finds(token.clone(), bbox(tiny)).await);
+        assert!(!finds(token.clone(), "q=Seongmisan-ro".into()).await);
+        assert!(!finds(token.clone(), "q=성미산로".into()).await);
+        // The public words still find it.
+        assert!(finds(token.clone(), "q=Hidden parking".into()).await);
+        assert!(finds(token.clone(), "q=망원동".into()).await);
+    }
+    for person in [&owner, &coordinator] {
+        let token = Some(person.token.clone());
+        let tiny = (
+            exact_lon - 0.0005,
+            exact_lat - 0.0005,
+            exact_lon + 0.0005,
+            exact_lat + 0.0005,
+        );
+        assert!(finds(token.clone(), bbox(tiny)).await);
+        assert!(finds(token, "q=Seongmisan-ro".into()).await);
+    }
+}

@@ -90,8 +90,19 @@ impl TestServer {
     pub async fn start_with(backend: Backend, config: ServerConfig) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let storage = open(backend, &dir).await;
+        Self::over(storage, config, dir)
+    }
+
+    /// A server over `storage` (already open), keeping `dir` as long as it runs.
+    pub fn over(
+        storage: Arc<dyn Storage>,
+        config: ServerConfig,
+        dir: tempfile::TempDir,
+    ) -> TestServer {
         let state = AppState::new(storage, config).unwrap();
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let listener = TcpListener::from_std(listener).unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel::<()>();
         let app = router(state.clone());
