@@ -2,10 +2,10 @@
 //! bodies (media type, size, UTF-8, syntax, shape with the field's path, unknown fields) and
 //! query strings.
 
-use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
@@ -73,18 +73,42 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
             return Err(Error::UnsupportedMediaType);
         }
         let limit = state.config.body_limit_bytes;
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    Error::BodyTooLarge { limit_bytes: limit }
-                } else {
-                    Error::MalformedJson {
-                        detail: format!("the body could not be read: {rejection}"),
-                    }
-                }
-            })?;
+        let bytes = read_body(request, limit).await?;
         Ok(JsonBody(parse_json(&bytes)?))
+    }
+}
+
+/// How much of a too-large body is still read (and dropped) before answering 413, so the
+/// client has sent its body and reads the answer instead of a reset connection.
+const DRAIN_BYTES: usize = 8 * 1024 * 1024;
+
+/// The body, at most `limit` bytes. A larger one is read on (up to [`DRAIN_BYTES`] more,
+/// discarded) and refused with 413.
+async fn read_body(request: Request, limit: usize) -> Result<Vec<u8>, Error> {
+    let mut chunks = request.into_body().into_data_stream();
+    let mut body = Vec::new();
+    let mut over = None::<usize>;
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|e| Error::MalformedJson {
+            detail: format!("the body could not be read: {e}"),
+        })?;
+        match over.as_mut() {
+            Some(drained) => {
+                *drained += chunk.len();
+                if *drained > DRAIN_BYTES {
+                    break;
+                }
+            }
+            None if body.len() + chunk.len() > limit => {
+                over = Some(0);
+                body = Vec::new();
+            }
+            None => body.extend_from_slice(&chunk),
+        }
+    }
+    match over {
+        Some(_) => Err(Error::BodyTooLarge { limit_bytes: limit }),
+        None => Ok(body),
     }
 }
 
