@@ -1,11 +1,27 @@
 //! Steps a person takes in the app, shared by the end-to-end tests: click, type, read a
 //! text or attribute, sign in through the account page.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::App;
 
 impl App {
+    /// The page's and the window's width once the webview has taken a phone's width: call
+    /// it after `set_window_size(390, …)` (the webview resizes a moment after the window).
+    pub async fn phone_widths(&self) -> Result<(u64, u64)> {
+        self.until("the window shrinks to a phone's width", || async {
+            let widths = self
+                .js("return [document.documentElement.scrollWidth, window.innerWidth]")
+                .await?;
+            let (scroll, inner) = (
+                widths[0].as_u64().context("scrollWidth")?,
+                widths[1].as_u64().context("innerWidth")?,
+            );
+            Ok((inner <= 400).then_some((scroll, inner)))
+        })
+        .await
+    }
+
     /// Clicks `css`; an element re-rendered between finding and clicking is found again.
     pub async fn click(&self, css: &str) -> Result<()> {
         self.until(&format!("{css} is clicked"), async || {

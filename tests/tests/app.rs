@@ -327,19 +327,7 @@ async fn phone_width_has_no_sideways_scrolling() {
         async |app| {
             app.client.set_window_size(390, 844).await?;
             seeded_count(app).await?;
-            // The webview takes the new size a moment after the window does.
-            let (scroll, inner) = app
-                .until("the window shrinks to a phone's width", || async {
-                    let widths = app
-                        .js("return [document.documentElement.scrollWidth, window.innerWidth]")
-                        .await?;
-                    let (scroll, inner) = (
-                        widths[0].as_u64().context("scrollWidth")?,
-                        widths[1].as_u64().context("innerWidth")?,
-                    );
-                    Ok((inner <= 400).then_some((scroll, inner)))
-                })
-                .await?;
+            let (scroll, inner) = app.phone_widths().await?;
             ensure!(
                 scroll <= inner,
                 "page is {scroll}px wide in a {inner}px window"

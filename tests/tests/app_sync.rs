@@ -300,16 +300,7 @@ async fn refused_change_needs_attention_and_sign_out_removes_the_data() {
             );
             // The open form fits a phone.
             app.client.set_window_size(390, 844).await?;
-            // The webview takes the new size a moment after the window does.
-            let (scroll, inner) = app
-                .until("the window shrinks to a phone's width", || async {
-                    let widths = app
-                        .js("return [document.documentElement.scrollWidth, window.innerWidth]")
-                        .await?;
-                    let (scroll, inner) = (widths[0].as_u64(), widths[1].as_u64());
-                    Ok((inner <= Some(400)).then_some((scroll, inner)))
-                })
-                .await?;
+            let (scroll, inner) = app.phone_widths().await?;
             ensure!(scroll <= inner, "the edit form is {scroll:?}px wide in {inner:?}px");
             app.screenshot("attention-edit-phone").await?;
             retype(app, "[data-test=attention-edit-name]", "   ").await?;
@@ -417,15 +408,7 @@ async fn registering_a_new_account_signs_in_and_syncs() {
             for page in ["/", "/account"] {
                 app.navigate(page).await?;
                 app.wait_for("[data-test=sync-status]").await?;
-                let (scroll, inner) = app
-                    .until("the window shrinks to a phone's width", || async {
-                        let widths = app
-                            .js("return [document.documentElement.scrollWidth, window.innerWidth]")
-                            .await?;
-                        let (scroll, inner) = (widths[0].as_u64(), widths[1].as_u64());
-                        Ok((inner <= Some(400)).then_some((scroll, inner)))
-                    })
-                    .await?;
+                let (scroll, inner) = app.phone_widths().await?;
                 ensure!(
                     scroll <= inner,
                     "{page} is {scroll:?}px wide in {inner:?}px"
