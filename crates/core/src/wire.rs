@@ -21,7 +21,9 @@ pub use problem::Problem;
 pub use resources::{BoundingBox, ResourceListPage, ResourceListQuery, ResourceView};
 pub use stations::{StationLiveStatus, StationStatusList, StationStatusQuery};
 pub use sync::{
-    Alternative, Change, ChangesPage, ChangesQuery, EntityKind, Mutation, MutationBatch,
-    MutationOutcome, MutationRequest, MutationResult, MutationResults, ResourceCreateArgs,
-    ResourceRetireArgs, ResourceUpdateArgs, TombstoneReason,
+    Alternative, BookingSetRulesArgs, Change, ChangesPage, ChangesQuery, EntityKind, Mutation,
+    MutationBatch, MutationOutcome, MutationRequest, MutationResult, MutationResults,
+    ReservationCancelArgs, ReservationCheckInArgs, ReservationDecideArgs, ReservationMoveArgs,
+    ReservationRequestArgs, ResourceCreateArgs, ResourceRetireArgs, ResourceUpdateArgs,
+    TombstoneReason,
 };
