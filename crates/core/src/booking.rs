@@ -365,6 +365,26 @@ pub struct BusySpan {
     pub until: DateTime<Utc>,
     #[cfg_attr(feature = "openapi", schema(format = Int64, minimum = 1, maximum = 1000))]
     pub units: u32,
+    /// A booking that needs check-in and has none frees its span at this instant (a
+    /// device treats it as free from then on, as the server does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lapses_at: Option<DateTime<Utc>>,
+}
+
+impl BusySpan {
+    /// Whether it still takes its time at `now`.
+    pub fn holds_at(&self, now: DateTime<Utc>) -> bool {
+        self.lapses_at.is_none_or(|lapses| lapses > now)
+    }
+
+    pub fn hold(&self) -> Hold {
+        Hold {
+            start: self.start,
+            end: self.until,
+            until: self.until,
+            units: self.units,
+        }
+    }
 }
 
 /// A bookable resource's public calendar: its rules and the spans already taken (pending

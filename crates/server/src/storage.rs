@@ -36,6 +36,7 @@ pub mod accounts;
 pub mod change_log;
 pub mod mutations;
 pub mod postgres;
+pub mod reservations;
 pub mod resources;
 pub mod sessions;
 pub mod sqlite;

@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 
 mod accounts;
 mod change_log;
+mod reservations;
 mod resources;
 mod sessions;
 mod stations;
@@ -24,6 +25,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (2, include_str!("postgres/0002_station_status.sql")),
     (3, include_str!("postgres/0003_change_audience.sql")),
     (4, include_str!("postgres/0004_resource_shown_place.sql")),
+    (5, include_str!("postgres/0005_reservations.sql")),
 ];
 
 /// The advisory lock every change-log writer holds until it commits.

@@ -183,10 +183,11 @@ impl SyncStore for PostgresStorage {
         &self,
         actor: Actor,
         batch: Vec<BatchMutation>,
+        now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<WriteResult>> {
         let mut client = self.client().await?;
         let tx = begin_change_log(&mut client).await?;
-        let results = apply_batch(&mut PgTx { tx: &tx }, actor, batch).await?;
+        let results = apply_batch(&mut PgTx { tx: &tx }, actor, batch, now).await?;
         commit_and_publish(tx, &self.changes).await?;
         Ok(results)
     }

@@ -125,9 +125,13 @@ impl SyncStore for SqliteStorage {
             serde_json::to_string(&kinds.iter().map(|kind| kind.as_str()).collect::<Vec<_>>())
                 .map_err(crate::Error::internal)?;
         self.read(move |conn| {
+            // `+entity`: walk the log in `seq` order (the primary key) and filter the kinds
+            // as rows come. Without the `+` SQLite picks the (entity, entity_id) index, reads
+            // every row of the kinds asked for and sorts them, for every page: the pull
+            // serving rate fell from ~400k to ~130k rows/s at 100,000 rows.
             let mut stmt = conn.prepare_cached(
                 "SELECT seq, entity, entity_id, owner_id, audience, reached, body FROM change
-                 WHERE seq > ?1 AND entity IN (SELECT value FROM json_each(?3))
+                 WHERE seq > ?1 AND +entity IN (SELECT value FROM json_each(?3))
                  ORDER BY seq LIMIT ?2",
             )?;
             let rows = stmt.query_map(params![since as i64, limit, kinds], |row| {
@@ -186,8 +190,9 @@ impl SyncStore for SqliteStorage {
         &self,
         actor: Actor,
         batch: Vec<BatchMutation>,
+        now: chrono::DateTime<Utc>,
     ) -> Result<Vec<WriteResult>> {
-        self.write(move |tx| run_now(apply_batch(&mut SqliteTx { tx }, actor, batch)))
+        self.write(move |tx| run_now(apply_batch(&mut SqliteTx { tx }, actor, batch, now)))
             .await
     }
 
