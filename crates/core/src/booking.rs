@@ -20,9 +20,13 @@ use crate::resource::{FieldProblem, WeeklySchedule, DEFAULT_ZONE};
 use crate::wire::AccountId;
 use crate::ResourceId;
 
+mod availability;
 mod check;
 mod local_time;
 
+pub use availability::{
+    day_grid, free_slots, nearest_free, FreeSlot, GridDay, GridRow, MAX_GRID_DAYS,
+};
 pub use check::{check_request, most_units_held, BookingSituation, Hold};
 pub use local_time::{local_day_bounds, open_spans, parse_zone, week_bounds};
 
@@ -234,7 +238,7 @@ impl BookingRules {
                 "must not be shorter than min_minutes",
             ));
         }
-        if self.slot_minutes > 0 && self.min_minutes % self.slot_minutes != 0 {
+        if self.slot_minutes > 0 && !self.min_minutes.is_multiple_of(self.slot_minutes) {
             problems.push(FieldProblem::new(
                 format!("{path}.min_minutes"),
                 "must be a multiple of slot_minutes",
