@@ -23,12 +23,16 @@ use crate::ResourceId;
 mod availability;
 mod check;
 mod local_time;
+mod recurrence;
 
 pub use availability::{
     day_grid, free_slots, nearest_free, FreeSlot, GridDay, GridRow, MAX_GRID_DAYS,
 };
 pub use check::{check_request, most_units_held, BookingSituation, Hold};
 pub use local_time::{local_day_bounds, open_spans, parse_zone, week_bounds};
+pub use recurrence::{
+    expand, preview, OccurrencePreview, RecurrenceRule, Until, MAX_OCCURRENCES, MAX_SERIES_DAYS,
+};
 
 /// A reservation id: a UUIDv7 made on the device that asked first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
