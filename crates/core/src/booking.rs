@@ -20,11 +20,19 @@ use crate::resource::{FieldProblem, WeeklySchedule, DEFAULT_ZONE};
 use crate::wire::AccountId;
 use crate::ResourceId;
 
+mod availability;
 mod check;
 mod local_time;
+mod recurrence;
 
+pub use availability::{
+    day_grid, free_slots, nearest_free, FreeSlot, GridDay, GridRow, MAX_GRID_DAYS,
+};
 pub use check::{check_request, most_units_held, BookingSituation, Hold};
 pub use local_time::{local_day_bounds, open_spans, parse_zone, week_bounds};
+pub use recurrence::{
+    expand, preview, OccurrencePreview, RecurrenceRule, Until, MAX_OCCURRENCES, MAX_SERIES_DAYS,
+};
 
 /// A reservation id: a UUIDv7 made on the device that asked first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -234,7 +242,7 @@ impl BookingRules {
                 "must not be shorter than min_minutes",
             ));
         }
-        if self.slot_minutes > 0 && self.min_minutes % self.slot_minutes != 0 {
+        if self.slot_minutes > 0 && !self.min_minutes.is_multiple_of(self.slot_minutes) {
             problems.push(FieldProblem::new(
                 format!("{path}.min_minutes"),
                 "must be a multiple of slot_minutes",
