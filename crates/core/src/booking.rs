@@ -21,6 +21,7 @@ use crate::wire::AccountId;
 use crate::ResourceId;
 
 mod availability;
+mod calendar_file;
 mod check;
 mod local_time;
 mod recurrence;
@@ -28,6 +29,7 @@ mod recurrence;
 pub use availability::{
     day_grid, free_slots, nearest_free, FreeSlot, GridDay, GridRow, MAX_GRID_DAYS,
 };
+pub use calendar_file::{ics_calendar, CalendarEntry, ICS_PRODUCT_ID};
 pub use check::{check_request, most_units_held, BookingSituation, Hold};
 pub use local_time::{local_day_bounds, open_spans, parse_zone, week_bounds};
 pub use recurrence::{
