@@ -11,7 +11,9 @@ use serde_json::{json, Value};
 use sharehub_core::booking::{
     most_units_held, BookingCalendar, BookingRefusal, Hold, Reservation, ReservationStatus,
 };
-use sharehub_core::wire::{Alternative, Change, ChangesPage, MutationOutcome, MutationResults};
+use sharehub_core::wire::{
+    Alternative, Change, ChangesPage, MutationOutcome, MutationResults, SignedIn,
+};
 use uuid::Uuid;
 
 use crate::support::{resource_json, TestServer};
@@ -520,14 +522,15 @@ pub async fn a_booking_reaches_only_its_booker_and_the_owner(server: &TestServer
 
 /// Clients racing through HTTP for overlapping times of a room with `units` units: the
 /// owner's view of every booking afterwards never has more than `units` at one instant.
-async fn race(server: &TestServer, units: u32, clients: usize) {
-    let owner = server.register("owner").await;
+async fn race(
+    server: &TestServer,
+    owner: &SignedIn,
+    people: &[Arc<SignedIn>],
+    units: u32,
+    clients: usize,
+) {
     let room = bookable_room(server, &owner.token, json!({"units": units})).await;
-    // A handful of people (registering is slow by design), many requests at once.
-    let mut people = Vec::new();
-    for i in 0..clients.min(8) {
-        people.push(Arc::new(server.register(&format!("racer{i}")).await));
-    }
+    let people = &people[..clients.min(people.len())];
     let base = seoul(1, "09:00");
     let mut tasks = Vec::new();
     for i in 0..clients {
@@ -586,9 +589,16 @@ async fn race(server: &TestServer, units: u32, clients: usize) {
 }
 
 pub async fn racing_clients_never_double_book(server: &TestServer) {
+    let owner = server.register("owner").await;
+    // A handful of people (registering is slow and rate-limited by design), racing with
+    // many requests at once.
+    let mut people = Vec::new();
+    for i in 0..8 {
+        people.push(Arc::new(server.register(&format!("racer{i}")).await));
+    }
     for units in [1, 3] {
         for clients in [1, 8, 64, 256] {
-            race(server, units, clients).await;
+            race(server, &owner, &people, units, clients).await;
         }
     }
 }
