@@ -417,6 +417,9 @@ pub struct Reservation {
     /// The booker's note to the owner.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// The recurring series it belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series_id: Option<Uuid>,
 }
 
 /// A span of a resource's time that is taken, with no word of who took it.

@@ -102,6 +102,7 @@ fn attempt(rng: &mut Lcg, rooms: &[ResourceId], day0: DateTime<Utc>) -> Reservat
         units: 1,
         organisation_id: None,
         note: String::new(),
+        series_id: None,
     }
 }
 

@@ -325,6 +325,11 @@ pub struct ReservationRequestArgs {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub note: String,
+    /// One booking of a recurring series (the device previews the series with
+    /// `booking::preview` and sends one request per date it keeps; the id groups them, so a
+    /// person can cancel one date, the rest, or a range).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series_id: Option<uuid::Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -48,6 +48,53 @@ impl StoredReservation {
     }
 }
 
+/// What a decision needs of a reservation that holds time (pending or confirmed), read from
+/// the table's columns: checks read many of these, and parsing each one's JSON was most of
+/// a bumped request's cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeldSlot {
+    pub id: sharehub_core::booking::ReservationId,
+    pub booker_id: AccountId,
+    pub organisation_id: Option<Uuid>,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    pub units: u32,
+    pub lapses_at: Option<DateTime<Utc>>,
+}
+
+impl HeldSlot {
+    pub fn hold(&self) -> Hold {
+        Hold {
+            start: self.start,
+            end: self.end,
+            until: self.until,
+            units: self.units,
+        }
+    }
+
+    /// Whether it still holds at `now` (a lapsed one does not, even before it is released).
+    pub fn holds_at(&self, now: DateTime<Utc>) -> bool {
+        self.lapses_at.is_none_or(|lapses| lapses > now)
+    }
+}
+
+impl From<&StoredReservation> for HeldSlot {
+    fn from(stored: &StoredReservation) -> HeldSlot {
+        let reservation = &stored.reservation;
+        HeldSlot {
+            id: reservation.id,
+            booker_id: reservation.booker_id,
+            organisation_id: reservation.organisation_id,
+            start: reservation.start,
+            end: reservation.end,
+            until: stored.until,
+            units: reservation.units,
+            lapses_at: stored.lapses_at,
+        }
+    }
+}
+
 /// A bookable resource: the stored resource and its rules.
 #[derive(Debug, Clone, Copy)]
 pub struct Bookable<'a> {
@@ -122,8 +169,8 @@ fn text_refusal(field: &str, text: &str) -> Option<ReservationDecision> {
 /// resource (lapsed ones no longer count), the person's organisations.
 #[derive(Debug, Clone, Copy)]
 pub struct Holdings<'a> {
-    /// Every reservation on the resource that may hold time in the window looked at.
-    pub on_resource: &'a [StoredReservation],
+    /// Every reservation on the resource that holds time in the window looked at.
+    pub on_resource: &'a [HeldSlot],
     pub member_of: &'a [Uuid],
 }
 
@@ -136,23 +183,21 @@ fn check(
     (start, end, units): (DateTime<Utc>, DateTime<Utc>, u32),
     now: DateTime<Utc>,
 ) -> Result<(), BookingRefusal> {
-    let live: Vec<&StoredReservation> = holdings
+    let live: Vec<&HeldSlot> = holdings
         .on_resource
         .iter()
-        .filter(|stored| stored.holds_at(now) && Some(stored.reservation.id) != moving)
+        .filter(|slot| slot.holds_at(now) && Some(slot.id) != moving)
         .collect();
-    let resource_holds: Vec<Hold> = live.iter().map(|stored| stored.hold()).collect();
+    let resource_holds: Vec<Hold> = live.iter().map(|slot| slot.hold()).collect();
     let person_holds: Vec<Hold> = live
         .iter()
-        .filter(|stored| stored.reservation.booker_id == booker)
-        .map(|stored| stored.hold())
+        .filter(|slot| slot.booker_id == booker)
+        .map(|slot| slot.hold())
         .collect();
     let organisation_holds: Vec<Hold> = live
         .iter()
-        .filter(|stored| {
-            organisation.is_some() && stored.reservation.organisation_id == organisation
-        })
-        .map(|stored| stored.hold())
+        .filter(|slot| organisation.is_some() && slot.organisation_id == organisation)
+        .map(|slot| slot.hold())
         .collect();
     let schedule = bookable.resource.resource.schedule.as_ref();
     let situation = BookingSituation {
@@ -247,6 +292,7 @@ pub fn decide_request(
             checked_in_at: None,
             price_krw: price_krw(&resource.pricing, args.start, args.end) * u64::from(args.units),
             note: args.note,
+            series_id: args.series_id,
         },
     }))
 }
@@ -455,21 +501,25 @@ pub fn decide_set_rules(
     RulesDecision::Put(args.rules)
 }
 
-/// Confirmed bookings that needed a check-in and got none by the end of the grace period:
-/// they are released (and counted as no-shows) before anything else is decided.
-pub fn lapsed(holds: &[StoredReservation], now: DateTime<Utc>) -> Vec<StoredReservation> {
+/// Bookings that needed a check-in and got none by the end of the grace period: they are
+/// released (and counted as no-shows) before anything else is decided.
+pub fn lapsed(
+    holds: &[HeldSlot],
+    now: DateTime<Utc>,
+) -> Vec<sharehub_core::booking::ReservationId> {
     holds
         .iter()
-        .filter(|stored| {
-            stored.reservation.status.holds() && stored.lapses_at.is_some_and(|at| at <= now)
-        })
-        .map(|stored| {
-            let mut released = stored.clone();
-            released.reservation.status = ReservationStatus::Released;
-            released.lapses_at = None;
-            released
-        })
+        .filter(|slot| !slot.holds_at(now))
+        .map(|slot| slot.id)
         .collect()
+}
+
+/// `stored`, released as a no-show.
+pub fn released(stored: &StoredReservation) -> StoredReservation {
+    let mut released = stored.clone();
+    released.reservation.status = ReservationStatus::Released;
+    released.lapses_at = None;
+    released
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ use crate::audience::Audience;
 use crate::error::Result;
 use crate::rules::reservations::{
     decide_cancel, decide_check_in, decide_decide, decide_move, decide_request, decide_set_rules,
-    lapsed, Bookable, Holdings, RulesDecision,
+    lapsed, released, Bookable, HeldSlot, Holdings, RulesDecision,
 };
 use crate::rules::{Actor, ReservationDecision, StoredReservation, StoredResource};
 
@@ -80,12 +80,12 @@ pub(crate) trait ReservationTx {
         rules: Option<&BookingRules>,
     ) -> Result<()>;
     async fn reservation(&mut self, id: ReservationId) -> Result<Option<StoredReservation>>;
-    /// Reservations of the resource that hold time ending after `after`.
+    /// Reservations of the resource that hold time ending after `after`, by start.
     async fn holds_on(
         &mut self,
         resource: ResourceId,
         after: DateTime<Utc>,
-    ) -> Result<Vec<StoredReservation>>;
+    ) -> Result<Vec<HeldSlot>>;
     /// Inserts or replaces the reservation, with its change; returns the new version.
     async fn put_reservation(
         &mut self,
@@ -128,17 +128,17 @@ pub fn reservation_audience(reservation: &Reservation, resource: &StoredResource
 pub fn calendar_of(
     resource: &StoredResource,
     rules: &BookingRules,
-    holds: &[StoredReservation],
+    holds: &[HeldSlot],
     now: DateTime<Utc>,
 ) -> BookingCalendar {
     let mut busy: Vec<BusySpan> = holds
         .iter()
-        .filter(|stored| stored.holds_at(now) && stored.until > now)
-        .map(|stored| BusySpan {
-            start: stored.reservation.start,
-            until: stored.until,
-            units: stored.reservation.units,
-            lapses_at: stored.lapses_at,
+        .filter(|slot| slot.holds_at(now) && slot.until > now)
+        .map(|slot| BusySpan {
+            start: slot.start,
+            until: slot.until,
+            units: slot.units,
+            lapses_at: slot.lapses_at,
         })
         .collect();
     busy.sort_by_key(|span| (span.start, span.until));
@@ -154,7 +154,7 @@ pub fn calendar_of(
 struct Locked {
     resource: StoredResource,
     rules: BookingRules,
-    holds: Vec<StoredReservation>,
+    holds: Vec<HeldSlot>,
 }
 
 impl Locked {
@@ -180,21 +180,21 @@ async fn lock<T: BookingTx>(
         return Ok(None);
     };
     let mut holds = tx.holds_on(resource_id, now - HOLDS_LOOK_BACK).await?;
-    let released = lapsed(&holds, now);
-    for stored in &released {
+    let lapsed = lapsed(&holds, now);
+    for id in &lapsed {
+        let Some(stored) = tx.reservation(*id).await? else {
+            continue;
+        };
+        let stored = released(&stored);
         tx.put_reservation(
-            stored,
+            &stored,
             &reservation_audience(&stored.reservation, &resource),
         )
         .await?;
         tx.count_no_show(stored.reservation.booker_id).await?;
     }
-    if !released.is_empty() {
-        holds.retain(|stored| {
-            !released
-                .iter()
-                .any(|r| r.reservation.id == stored.reservation.id)
-        });
+    if !lapsed.is_empty() {
+        holds.retain(|slot| !lapsed.contains(&slot.id));
     }
     Ok(Some(Locked {
         resource,
@@ -212,21 +212,21 @@ async fn put_and_publish<T: BookingTx>(
 ) -> Result<u64> {
     let audience = reservation_audience(&stored.reservation, &locked.resource);
     let version = tx.put_reservation(&stored, &audience).await?;
-    locked
-        .holds
-        .retain(|held| held.reservation.id != stored.reservation.id);
-    locked.holds.push(stored);
+    locked.holds.retain(|slot| slot.id != stored.reservation.id);
+    if stored.reservation.status.holds() {
+        locked.holds.push(HeldSlot::from(&stored));
+    }
     let calendar = calendar_of(&locked.resource, &locked.rules, &locked.holds, now);
     tx.put_calendar_change(&locked.resource, Some(&calendar))
         .await?;
     Ok(version)
 }
 
-fn situation_holds(holds: &[StoredReservation], now: DateTime<Utc>) -> Vec<Hold> {
+fn situation_holds(holds: &[HeldSlot], now: DateTime<Utc>) -> Vec<Hold> {
     holds
         .iter()
-        .filter(|stored| stored.holds_at(now))
-        .map(StoredReservation::hold)
+        .filter(|slot| slot.holds_at(now))
+        .map(HeldSlot::hold)
         .collect()
 }
 

@@ -472,11 +472,14 @@ pub async fn a_booking_reaches_only_its_booker_and_the_owner(server: &TestServer
     let room = bookable_room(server, &owner.token, json!({})).await;
     let (id, mut args) = request(room, seoul(1, "15:00"), seoul(1, "16:00"));
     args["note"] = json!("생일 파티 / birthday party");
+    let series = Uuid::now_v7();
+    args["series_id"] = json!(series);
     applied(&mutate(server, &booker.token, "reservation.request", args).await);
     for token in [&booker.token, &owner.token] {
         let seen = reservations_seen(server, token).await;
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].id.0, id);
+        assert_eq!(seen[0].series_id, Some(series));
     }
     // The stranger gets no record, no tombstone, and no word of the note anywhere.
     let all = pull(

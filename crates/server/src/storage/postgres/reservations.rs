@@ -16,6 +16,7 @@ use super::PgTx;
 use super::PostgresStorage;
 use crate::audience::Audience;
 use crate::error::{Error, Result};
+use crate::rules::reservations::HeldSlot;
 use crate::rules::{StoredReservation, StoredResource};
 use crate::storage::reservations::{
     calendar_entity, BookedReservation, ReservationStore, ReservationTx,
@@ -111,20 +112,31 @@ impl ReservationTx for PgTx<'_> {
         &mut self,
         resource: ResourceId,
         after: DateTime<Utc>,
-    ) -> Result<Vec<StoredReservation>> {
+    ) -> Result<Vec<HeldSlot>> {
         self.tx
             .query(
-                &format!(
-                    "SELECT {RESERVATION_COLUMNS} FROM reservation
-                     WHERE resource_id = $1 AND blocks_until > $2
-                       AND status IN ('pending', 'confirmed')
-                     ORDER BY starts_at"
-                ),
+                "SELECT id, booker_id, organisation_id, starts_at, ends_at, blocks_until, units,
+                        lapses_at
+                 FROM reservation
+                 WHERE resource_id = $1 AND blocks_until > $2
+                   AND status IN ('pending', 'confirmed')
+                 ORDER BY starts_at",
                 &[&resource.0, &millis(after)],
             )
             .await?
             .iter()
-            .map(read_reservation)
+            .map(|row| {
+                Ok(HeldSlot {
+                    id: ReservationId(row.try_get(0)?),
+                    booker_id: AccountId(row.try_get(1)?),
+                    organisation_id: row.try_get(2)?,
+                    start: from_millis(row.try_get(3)?)?,
+                    end: from_millis(row.try_get(4)?)?,
+                    until: from_millis(row.try_get(5)?)?,
+                    units: row.try_get::<_, i32>(6)? as u32,
+                    lapses_at: from_millis_opt(row.try_get(7)?)?,
+                })
+            })
             .collect()
     }
 
@@ -133,6 +145,7 @@ impl ReservationTx for PgTx<'_> {
         stored: &StoredReservation,
         audience: &Audience,
     ) -> Result<u64> {
+        self.lock_change_log().await?;
         let reservation = &stored.reservation;
         let body = reservation_json(reservation)?;
         let seq = append_change(
@@ -248,6 +261,7 @@ impl ReservationTx for PgTx<'_> {
         resource: &StoredResource,
         calendar: Option<&BookingCalendar>,
     ) -> Result<u64> {
+        self.lock_change_log().await?;
         let (entity, id) = calendar_entity(resource.resource.id);
         let body = calendar
             .map(|calendar| serde_json::to_string(calendar).map_err(Error::internal))

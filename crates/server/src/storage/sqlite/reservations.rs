@@ -15,6 +15,7 @@ use super::SqliteStorage;
 use super::{parse_uuid, SqliteTx};
 use crate::audience::Audience;
 use crate::error::{Error, Result};
+use crate::rules::reservations::HeldSlot;
 use crate::rules::{StoredReservation, StoredResource};
 use crate::storage::reservations::{
     calendar_entity, BookedReservation, ReservationStore, ReservationTx,
@@ -53,18 +54,35 @@ fn reservation_in(conn: &Connection, id: ReservationId) -> Result<Option<StoredR
     .transpose()
 }
 
+const HELD_COLUMNS: &str =
+    "id, booker_id, organisation_id, starts_at, ends_at, blocks_until, units, lapses_at";
+
+fn read_held(row: &Row<'_>) -> Result<HeldSlot> {
+    let organisation: Option<String> = row.get(2)?;
+    Ok(HeldSlot {
+        id: ReservationId(parse_uuid(&row.get::<_, String>(0)?)?),
+        booker_id: AccountId(parse_uuid(&row.get::<_, String>(1)?)?),
+        organisation_id: organisation.as_deref().map(parse_uuid).transpose()?,
+        start: from_millis(row.get(3)?)?,
+        end: from_millis(row.get(4)?)?,
+        until: from_millis(row.get(5)?)?,
+        units: row.get(6)?,
+        lapses_at: from_millis_opt(row.get(7)?)?,
+    })
+}
+
 pub(super) fn holds_in(
     conn: &Connection,
     resource: ResourceId,
     after: DateTime<Utc>,
-) -> Result<Vec<StoredReservation>> {
+) -> Result<Vec<HeldSlot>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {RESERVATION_COLUMNS} FROM reservation
+        "SELECT {HELD_COLUMNS} FROM reservation
          WHERE resource_id = ?1 AND blocks_until > ?2 AND status IN ('pending', 'confirmed')
          ORDER BY starts_at"
     ))?;
     let rows = stmt.query_map(params![resource.to_string(), millis(after)], |row| {
-        Ok(read_reservation(row))
+        Ok(read_held(row))
     })?;
     rows.map(|row| row?).collect()
 }
@@ -111,7 +129,7 @@ impl ReservationTx for SqliteTx<'_> {
         &mut self,
         resource: ResourceId,
         after: DateTime<Utc>,
-    ) -> Result<Vec<StoredReservation>> {
+    ) -> Result<Vec<HeldSlot>> {
         holds_in(self.tx, resource, after)
     }
 
