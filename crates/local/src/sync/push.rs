@@ -12,6 +12,7 @@ use super::kinds;
 use super::outbox::{now_ms, read_mutation, read_record};
 use super::plan::{self, Queued, Settle};
 use super::record::RecordRef;
+use super::record_kind::Known;
 use super::replica::{to_json, SyncStore, Tx};
 use crate::error::Result;
 
@@ -119,7 +120,12 @@ impl SyncStore {
                 let record = outgoing.record;
                 match decision {
                     Settle::Confirm { version } => {
-                        tx.learn(record, &kind.applied(&outgoing.change, version, me)?)?;
+                        let known = Known {
+                            copy: tx.copy(record)?,
+                            shown: kind.shown(tx, record.id)?,
+                        };
+                        let copy = kind.applied(&outgoing.change, version, me, &known)?;
+                        tx.learn(record, &copy)?;
                         tx.prepare_cached(
                             "UPDATE outbox SET status = 'applied', outcome = ?2, updated_at = ?3
                              WHERE seq = ?1",
@@ -176,6 +182,7 @@ impl SyncStore {
                 let outcome = MutationOutcome::Rejected {
                     reason,
                     problems: Vec::new(),
+                    code: None,
                 };
                 mark_needs_attention(tx, outgoing.seq, &outcome)?;
                 tx.refresh_shown(outgoing.record)?;
