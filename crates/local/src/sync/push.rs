@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 
 use rusqlite::params;
+use sharehub_core::wire::sync::MAX_BATCH_MUTATIONS;
 use sharehub_core::wire::{Mutation, MutationOutcome, MutationRequest, MutationResult};
 
 use super::kinds;
@@ -172,6 +173,21 @@ impl SyncStore {
             )?;
             Ok(settled)
         })
+    }
+
+    /// One push with `server` standing in for the network: sends the next batch (as
+    /// [`SyncEngine::run_once`](super::SyncEngine::run_once) does) and records its answers.
+    /// Returns how many changes were sent. For tests of the outbox on real database files.
+    #[doc(hidden)]
+    pub fn push_with(
+        &mut self,
+        server: impl FnOnce(&[MutationRequest]) -> Vec<MutationResult>,
+    ) -> Result<usize> {
+        let batch = self.next_batch(MAX_BATCH_MUTATIONS, &HashSet::new())?;
+        let requests: Vec<MutationRequest> = batch.iter().map(|o| o.request.clone()).collect();
+        let answers = server(&requests);
+        self.settle(&batch, &answers)?;
+        Ok(batch.len())
     }
 
     /// The server refused a batch holding only this entry as a whole (not one of its
