@@ -357,53 +357,68 @@ impl Store {
                 holdings.resource.push(span.hold());
             }
         }
-        let me = self.signed_in()?;
-        // Quotas look at whole weeks and at every booking not ended yet.
+        let me = self.signed_in()?.map(|me| me.to_string());
+        let organisation = organisation.map(|o| o.to_string());
+        // Quotas look at whole weeks and at every booking not ended yet; a booking ending
+        // after `since` started at most `max_minutes` before it (the index's range).
         let since = now.min(from - Duration::days(8));
-        let mut mine = conn.prepare_cached(&format!(
-            "SELECT {RESERVATION_COLUMNS} FROM reservation
-             WHERE resource_id = ?1 AND end_ms > ?2 AND start_ms < ?3
+        let longest = Duration::minutes(i64::from(rules.max_minutes.max(24 * 60)));
+        // The person's own (by the index) and, when booking for one, the organisation's.
+        let mut mine = conn.prepare_cached(
+            "SELECT start_ms, end_ms, units, status, pending_change, booker_id, organisation_id
+             FROM reservation
+             WHERE resource_id = ?1 AND booker_id = ?5
+                 AND start_ms >= ?2 AND start_ms < ?3 AND end_ms > ?4
                  AND status IN ('tentative', 'pending', 'confirmed')
-                 AND (booker_id = ?4 OR organisation_id = ?5)"
-        ))?;
+             UNION ALL
+             SELECT start_ms, end_ms, units, status, pending_change, booker_id, organisation_id
+             FROM reservation
+             WHERE ?6 IS NOT NULL AND resource_id = ?1 AND organisation_id = ?6
+                 AND booker_id IS NOT ?5
+                 AND start_ms >= ?2 AND start_ms < ?3 AND end_ms > ?4
+                 AND status IN ('tentative', 'pending', 'confirmed')",
+        )?;
         let rows = mine.query_map(
             params![
                 resource.to_string(),
-                since.timestamp_millis(),
+                (since - longest).timestamp_millis(),
                 (to + Duration::days(8)).timestamp_millis(),
-                me.map(|me| me.to_string()),
-                organisation.map(|o| o.to_string()),
+                since.timestamp_millis(),
+                me,
+                organisation,
             ],
             |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
                     r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, Option<String>>(6)?,
                 ))
             },
         )?;
         for row in rows {
-            let (status, pending, version, body) = row?;
-            let shown = row_of(&status, pending, version, &body)?;
-            let r = &shown.reservation;
+            let (start, end, units, status, pending, booker, booked_for) = row?;
+            let end = instant(end);
             let hold = Hold {
-                start: r.start,
-                end: r.end,
-                until: taken_until(r.end, rules),
-                units: r.units,
+                start: instant(start),
+                end,
+                until: taken_until(end, rules),
+                units: units.clamp(0, i64::from(u32::MAX)) as u32,
             };
             // Not in the calendar yet: a request or a new time the server has not answered.
-            let unanswered = shown.state == BookingState::Tentative
-                || shown.pending_change.as_deref() == Some("reservation.move");
+            let unanswered = status == BookingState::Tentative.as_str()
+                || pending.as_deref() == Some("reservation.move");
             if unanswered && hold.until > from && hold.start < to {
                 holdings.resource.push(hold);
                 holdings.tentative += 1;
             }
-            if me == Some(r.booker_id) {
+            if me.as_ref() == Some(&booker) {
                 holdings.person.push(hold);
             }
-            if organisation.is_some() && r.organisation_id == organisation {
+            if organisation.is_some() && booked_for == organisation {
                 holdings.organisation.push(hold);
             }
         }

@@ -7,7 +7,7 @@
 
 use chrono::{Duration, NaiveDate};
 use sharehub_core::booking::{
-    check_request, local_day_bounds, most_units_held, taken_until, BookingSituation,
+    check_request, local_day_bounds, most_units_held, taken_until, BookingSituation, Hold,
 };
 use sharehub_core::ipc::{AvailabilityDay, SlotRow};
 
@@ -22,10 +22,23 @@ pub(crate) fn day_grid(
     let rules = situation.rules;
     let step = Duration::minutes(i64::from(rules.slot_minutes.max(1)));
     let length = Duration::minutes(i64::from(minutes));
+    let reach = length + Duration::minutes(i64::from(rules.buffer_minutes));
     dates
         .iter()
         .map(|&date| {
             let (day_start, day_end) = local_day_bounds(situation.zone, date);
+            // Only the holds a booking starting this day can meet (the same answers,
+            // each row looks at a day's holds instead of the week's).
+            let day_holds: Vec<Hold> = situation
+                .resource_holds
+                .iter()
+                .filter(|hold| hold.start < day_end + reach && hold.until > day_start)
+                .copied()
+                .collect();
+            let situation = &BookingSituation {
+                resource_holds: &day_holds,
+                ..*situation
+            };
             let mut rows = Vec::new();
             let mut start = day_start;
             while start < day_end {
@@ -55,7 +68,7 @@ pub(crate) fn day_grid(
 #[cfg(test)]
 mod tests {
     use chrono::{DateTime, Utc};
-    use sharehub_core::booking::{BookingRefusal, BookingRules, Hold};
+    use sharehub_core::booking::{BookingRefusal, BookingRules};
     use sharehub_core::resource::WeeklySchedule;
 
     use super::*;

@@ -23,8 +23,9 @@ CREATE TABLE reservation (
     body            TEXT NOT NULL                  -- JSON of sharehub_core::booking::Reservation
 ) STRICT;
 
--- Availability reads one resource's holds in a window; "my bookings" reads one booker's.
-CREATE INDEX reservation_by_resource ON reservation (resource_id, start_ms);
+-- Availability reads one person's holds on one resource in a window (their own requests
+-- and quotas; others' holds come from the calendar); "my bookings" reads one booker's.
+CREATE INDEX reservation_by_resource ON reservation (resource_id, booker_id, start_ms);
 CREATE INDEX reservation_by_booker ON reservation (booker_id, end_ms);
 
 -- A bookable resource's public calendar (entity id = the resource's id): its zone and rules
@@ -46,7 +47,9 @@ CREATE TABLE booking_busy (
     lapses_at_ms INTEGER                           -- frees its span then, without check-in
 ) STRICT;
 
-CREATE INDEX booking_busy_by_resource ON booking_busy (resource_id, start_ms);
+-- Covering: a window's spans are read from the index alone.
+CREATE INDEX booking_busy_by_resource
+    ON booking_busy (resource_id, start_ms, until_ms, units, lapses_at_ms);
 
 -- When a pull last reached the end of the server's changes (Unix milliseconds): what
 -- availability is "as of".
