@@ -234,7 +234,7 @@ impl BookingRules {
                 "must not be shorter than min_minutes",
             ));
         }
-        if self.slot_minutes > 0 && self.min_minutes % self.slot_minutes != 0 {
+        if self.slot_minutes > 0 && !self.min_minutes.is_multiple_of(self.slot_minutes) {
             problems.push(FieldProblem::new(
                 format!("{path}.min_minutes"),
                 "must be a multiple of slot_minutes",

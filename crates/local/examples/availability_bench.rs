@@ -40,11 +40,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut store = SyncStore::open(&dir.path().join("device.db"))?;
     store.set_account(me)?;
 
-    let schedule: sharehub_core::resource::WeeklySchedule = serde_json::from_value(
-        serde_json::json!({"zone": "Asia/Seoul", "slots": [
+    let schedule: sharehub_core::resource::WeeklySchedule =
+        serde_json::from_value(serde_json::json!({"zone": "Asia/Seoul", "slots": [
             {"days": ["mon", "tue", "wed", "thu", "fri"], "opens": "08:00", "closes": "22:00"},
-            {"days": ["sat", "sun"], "opens": "10:00", "closes": "18:00"}]}),
-    )?;
+            {"days": ["sat", "sun"], "opens": "10:00", "closes": "18:00"}]}))?;
     let rules = BookingRules {
         slot_minutes: 30,
         min_minutes: 30,
@@ -66,7 +65,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         *seq
     };
     for n in 0..RESOURCES {
-        let text = |ko: &str, en: &str| LocalizedText::new(format!("{ko} {n}"), format!("{en} {n}"));
+        let text =
+            |ko: &str, en: &str| LocalizedText::new(format!("{ko} {n}"), format!("{en} {n}"));
         changes.push(Change::Resource {
             seq: next(&mut seq),
             record: Box::new(ResourceView {
@@ -102,7 +102,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .date_naive();
     let midnight = |days: i64| {
         chrono_tz::Asia::Seoul
-            .from_local_datetime(&(today + Duration::days(days)).and_hms_opt(0, 0, 0).unwrap_or_default())
+            .from_local_datetime(
+                &(today + Duration::days(days))
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap_or_default(),
+            )
             .single()
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or_default()
@@ -111,9 +115,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut busy: Vec<Vec<BusySpan>> = vec![Vec::new(); RESOURCES as usize];
     for n in 0..count {
         // Half on the target resource, over the next year, 1–4 hours from 08:00.
-        let on = if n % 2 == 0 { 0 } else { 1 + u128::from(random(RESOURCES as u64 - 1)) };
-        let start = midnight(random(365) as i64 + 1)
-            + Duration::minutes(8 * 60 + 30 * random(24) as i64);
+        let on = if n % 2 == 0 {
+            0
+        } else {
+            1 + u128::from(random(RESOURCES as u64 - 1))
+        };
+        let start =
+            midnight(random(365) as i64 + 1) + Duration::minutes(8 * 60 + 30 * random(24) as i64);
         let end = start + Duration::minutes(30 * (2 + random(7)) as i64);
         let booker = if random(10) == 0 { me } else { owner };
         let units = 1 + random(2) as u32;
@@ -196,7 +204,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let started = Instant::now();
         let availability = app.availability(&args, now)?;
         timings.push(started.elapsed());
-        rows = availability.days.iter().map(|d| d.rows.len()).sum::<usize>();
+        rows = availability
+            .days
+            .iter()
+            .map(|d| d.rows.len())
+            .sum::<usize>();
         free = availability
             .days
             .iter()

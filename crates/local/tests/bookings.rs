@@ -7,8 +7,8 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use sharehub_core::booking::{
-    check_request, BookingCalendar, BookingRefusal, BookingRules, BookingSituation, BusySpan,
-    Hold, Reservation, ReservationId, ReservationStatus,
+    check_request, BookingCalendar, BookingRefusal, BookingRules, BookingSituation, BusySpan, Hold,
+    Reservation, ReservationId, ReservationStatus,
 };
 use sharehub_core::ipc::{
     AvailabilityArgs, BookingRulesSetArgs, BookingState, ChangeAction, ReservationMoveArgs,
@@ -37,7 +37,10 @@ fn seoul(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
 
 /// A Seoul date a few days ahead (inside every rule's booking window).
 fn soon() -> NaiveDate {
-    Utc::now().with_timezone(&chrono_tz::Asia::Seoul).date_naive() + Duration::days(3)
+    Utc::now()
+        .with_timezone(&chrono_tz::Asia::Seoul)
+        .date_naive()
+        + Duration::days(3)
 }
 
 fn room(id: ResourceId, name: &str) -> Resource {
@@ -95,7 +98,12 @@ fn resource_change(seq: u64, r: Resource, owner: AccountId) -> Change {
     }
 }
 
-fn calendar_change(seq: u64, resource: ResourceId, rules: BookingRules, busy: Vec<BusySpan>) -> Change {
+fn calendar_change(
+    seq: u64,
+    resource: ResourceId,
+    rules: BookingRules,
+    busy: Vec<BusySpan>,
+) -> Change {
     Change::BookingCalendar {
         seq,
         record: Box::new(BookingCalendar {
@@ -208,7 +216,11 @@ fn week(resource: ResourceId, from: NaiveDate) -> AvailabilityArgs {
 }
 
 /// The availability row starting at `start` (60-minute bookings).
-fn row_at(store: &Store, resource: ResourceId, start: DateTime<Utc>) -> (bool, Option<BookingRefusal>) {
+fn row_at(
+    store: &Store,
+    resource: ResourceId,
+    start: DateTime<Utc>,
+) -> (bool, Option<BookingRefusal>) {
     let date = start.with_timezone(&chrono_tz::Asia::Seoul).date_naive();
     let availability = store
         .availability(
@@ -248,7 +260,8 @@ fn pulled_bookings_show_grouped_and_tombstones_remove_them() {
         ],
     );
     let mine = store.store().my_bookings(Utc::now()).unwrap();
-    let ids = |rows: &[sharehub_core::ipc::BookingRow]| rows.iter().map(|r| r.id).collect::<Vec<_>>();
+    let ids =
+        |rows: &[sharehub_core::ipc::BookingRow]| rows.iter().map(|r| r.id).collect::<Vec<_>>();
     assert_eq!(ids(&mine.upcoming), [upcoming.id]);
     assert_eq!(ids(&mine.pending), [pending.id]);
     assert_eq!(ids(&mine.past), [past.id]);
@@ -264,7 +277,13 @@ fn pulled_bookings_show_grouped_and_tombstones_remove_them() {
         ..upcoming.clone()
     };
     apply(&mut store, vec![reservation_change(30, cancelled)]);
-    apply(&mut store, vec![reservation_change(31, booking(99, OWNER, seoul(day, 8, 0), 1))]);
+    apply(
+        &mut store,
+        vec![reservation_change(
+            31,
+            booking(99, OWNER, seoul(day, 8, 0), 1),
+        )],
+    );
     let stale = ChangesPage {
         changes: vec![reservation_change(25, upcoming.clone())],
         next_since: 31,
@@ -286,7 +305,10 @@ fn pulled_bookings_show_grouped_and_tombstones_remove_them() {
             reason: TombstoneReason::NoLongerVisible,
         }],
     );
-    assert!(store.store().booking(pending.id).is_err(), "the tombstone removed it");
+    assert!(
+        store.store().booking(pending.id).is_err(),
+        "the tombstone removed it"
+    );
     apply(
         &mut store,
         vec![Change::Tombstone {
@@ -296,7 +318,10 @@ fn pulled_bookings_show_grouped_and_tombstones_remove_them() {
             reason: TombstoneReason::Deleted,
         }],
     );
-    let gone = store.store().availability(&week(ROOM, day), Utc::now()).unwrap();
+    let gone = store
+        .store()
+        .availability(&week(ROOM, day), Utc::now())
+        .unwrap();
     assert!(!gone.bookable, "no rules: not bookable");
     assert!(gone.days.iter().all(|d| d.rows.is_empty()));
     assert_eq!(gone.days.len(), 7);
@@ -346,7 +371,11 @@ fn the_owner_sees_pending_requests_on_their_resources() {
         (BookingState::Declined, true),
         "declined at once, waiting for the server"
     );
-    assert!(owner.store().booking_requests(Utc::now()).unwrap().is_empty());
+    assert!(owner
+        .store()
+        .booking_requests(Utc::now())
+        .unwrap()
+        .is_empty());
     // Deciding again is refused on the device: it is no longer waiting.
     assert!(owner
         .decide_booking(&sharehub_core::ipc::ReservationDecideArgs {
@@ -377,7 +406,10 @@ fn a_request_is_tentative_and_holds_its_time_until_the_server_confirms_it() {
         row_at(store.store(), ROOM, start + Duration::hours(1)),
         (false, Some(BookingRefusal::Taken))
     );
-    let held_week = store.store().availability(&week(ROOM, soon()), Utc::now()).unwrap();
+    let held_week = store
+        .store()
+        .availability(&week(ROOM, soon()), Utc::now())
+        .unwrap();
     assert_eq!(held_week.tentative_held, 1);
 
     let sent = store
@@ -407,7 +439,12 @@ fn a_request_is_tentative_and_holds_its_time_until_the_server_confirms_it() {
         &mut store,
         vec![
             reservation_change(50, pulled),
-            calendar_change(51, ROOM, rules(), vec![span(start, start + Duration::hours(2))]),
+            calendar_change(
+                51,
+                ROOM,
+                rules(),
+                vec![span(start, start + Duration::hours(2))],
+            ),
         ],
     );
     let mine = store.store().my_bookings(Utc::now()).unwrap();
@@ -418,7 +455,10 @@ fn a_request_is_tentative_and_holds_its_time_until_the_server_confirms_it() {
         (false, Some(BookingRefusal::Taken)),
         "now held by the calendar"
     );
-    let held_week = store.store().availability(&week(ROOM, soon()), Utc::now()).unwrap();
+    let held_week = store
+        .store()
+        .availability(&week(ROOM, soon()), Utc::now())
+        .unwrap();
     assert_eq!(held_week.tentative_held, 0);
     assert!(held_week.as_of.is_some(), "as of the last pull");
     assert_eq!(store.pending_count().unwrap(), 0);
@@ -452,9 +492,18 @@ fn a_bumped_request_keeps_what_was_typed_and_books_an_alternative_in_one_step() 
         .unwrap();
     let bumped = store.store().booking(id).unwrap();
     assert_eq!(bumped.state, BookingState::Bumped);
-    assert_eq!(bumped.note, "프로젝터 써도 될까요?", "nothing typed is lost");
+    assert_eq!(
+        bumped.note, "프로젝터 써도 될까요?",
+        "nothing typed is lost"
+    );
     let mine = store.store().my_bookings(Utc::now()).unwrap();
-    assert_eq!(mine.needs_attention.iter().map(|r| r.id).collect::<Vec<_>>(), [id]);
+    assert_eq!(
+        mine.needs_attention
+            .iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>(),
+        [id]
+    );
     assert_eq!(
         row_at(store.store(), ROOM, start),
         (true, None),
@@ -472,7 +521,12 @@ fn a_bumped_request_keeps_what_was_typed_and_books_an_alternative_in_one_step() 
     let offered: Vec<(bool, Option<String>)> = attention
         .alternatives
         .iter()
-        .map(|a| (a.same_resource, a.resource_name.as_ref().map(|n| n.en.clone())))
+        .map(|a| {
+            (
+                a.same_resource,
+                a.resource_name.as_ref().map(|n| n.en.clone()),
+            )
+        })
         .collect();
     assert_eq!(
         offered,
@@ -506,12 +560,20 @@ fn a_bumped_request_keeps_what_was_typed_and_books_an_alternative_in_one_step() 
         })
         .unwrap();
     assert_eq!(store.needs_attention_count().unwrap(), 0);
-    assert!(store.store().booking(id).is_err(), "the bumped request is gone");
+    assert!(
+        store.store().booking(id).is_err(),
+        "the bumped request is gone"
+    );
     let new = taken.booking;
     assert_ne!(new.id, id);
     assert_eq!(
         (new.resource_id, new.state, new.units, new.note.as_str()),
-        (OTHER_ROOM, BookingState::Tentative, 1, "프로젝터 써도 될까요?")
+        (
+            OTHER_ROOM,
+            BookingState::Tentative,
+            1,
+            "프로젝터 써도 될까요?"
+        )
     );
     assert_eq!(new.resource_name.unwrap().en, "합정 room");
     let outbox = store.outbox().unwrap();
@@ -525,7 +587,11 @@ fn a_bumped_request_keeps_what_was_typed_and_books_an_alternative_in_one_step() 
 fn a_refused_request_carries_its_code_until_discarded() {
     let (_dir, mut store) = device();
     let start = seoul(soon(), 10, 0);
-    let id = store.request_booking(&request_args(start, 1)).unwrap().booking.id;
+    let id = store
+        .request_booking(&request_args(start, 1))
+        .unwrap()
+        .booking
+        .id;
     store
         .push_with(answer_all(MutationOutcome::Rejected {
             reason: "bookable at most 30 days ahead".into(),
@@ -535,7 +601,10 @@ fn a_refused_request_carries_its_code_until_discarded() {
             }),
         }))
         .unwrap();
-    assert_eq!(store.store().booking(id).unwrap().state, BookingState::Refused);
+    assert_eq!(
+        store.store().booking(id).unwrap().state,
+        BookingState::Refused
+    );
     let item = &store.attention_items().unwrap()[0];
     let attention = item.booking.as_ref().unwrap();
     assert!(!attention.bumped);
@@ -572,7 +641,12 @@ fn a_move_shows_the_new_time_and_the_old_one_again_when_bumped() {
         &mut store,
         vec![
             reservation_change(20, held.clone()),
-            calendar_change(21, ROOM, rules(), vec![span(start, start + Duration::hours(1))]),
+            calendar_change(
+                21,
+                ROOM,
+                rules(),
+                vec![span(start, start + Duration::hours(1))],
+            ),
         ],
     );
     let later = start + Duration::hours(4);
@@ -584,7 +658,12 @@ fn a_move_shows_the_new_time_and_the_old_one_again_when_bumped() {
         })
         .unwrap();
     assert_eq!(
-        (moved.start, moved.state, moved.waiting_for_server, moved.price_krw),
+        (
+            moved.start,
+            moved.state,
+            moved.waiting_for_server,
+            moved.price_krw
+        ),
         (later, BookingState::Confirmed, true, 10_000)
     );
     assert_eq!(
@@ -640,7 +719,12 @@ fn cancelling_shows_at_once_and_a_pulled_calendar_frees_the_time() {
         &mut store,
         vec![
             reservation_change(20, held.clone()),
-            calendar_change(21, ROOM, rules(), vec![span(start, start + Duration::hours(1))]),
+            calendar_change(
+                21,
+                ROOM,
+                rules(),
+                vec![span(start, start + Duration::hours(1))],
+            ),
         ],
     );
     let cancelled = store.cancel_booking(held.id).unwrap();
@@ -669,7 +753,11 @@ fn cancelling_shows_at_once_and_a_pulled_calendar_frees_the_time() {
         .unwrap();
     let answered = store.store().booking(held.id).unwrap();
     assert_eq!(
-        (answered.state, answered.waiting_for_server, answered.decision_reason.as_deref()),
+        (
+            answered.state,
+            answered.waiting_for_server,
+            answered.decision_reason.as_deref()
+        ),
         (BookingState::Cancelled, false, Some("see you"))
     );
     apply(&mut store, vec![calendar_change(31, ROOM, rules(), vec![])]);
@@ -681,9 +769,18 @@ fn rules_set_on_the_device_show_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let mut owner = SyncStore::open(&dir.path().join("owner.db")).unwrap();
     owner.set_account(OWNER).unwrap();
-    apply(&mut owner, vec![resource_change(1, room(ROOM, "망원"), OWNER)]);
+    apply(
+        &mut owner,
+        vec![resource_change(1, room(ROOM, "망원"), OWNER)],
+    );
     let day = soon();
-    assert!(!owner.store().availability(&week(ROOM, day), Utc::now()).unwrap().bookable);
+    assert!(
+        !owner
+            .store()
+            .availability(&week(ROOM, day), Utc::now())
+            .unwrap()
+            .bookable
+    );
     owner
         .set_booking_rules(&BookingRulesSetArgs {
             resource_id: ROOM,
@@ -695,7 +792,10 @@ fn rules_set_on_the_device_show_at_once() {
             }),
         })
         .unwrap();
-    let shown = owner.store().availability(&week(ROOM, day), Utc::now()).unwrap();
+    let shown = owner
+        .store()
+        .availability(&week(ROOM, day), Utc::now())
+        .unwrap();
     assert!(shown.bookable);
     assert_eq!(shown.slot_minutes, 60);
     assert_eq!(shown.days[0].rows.len(), 24);
@@ -708,7 +808,13 @@ fn rules_set_on_the_device_show_at_once() {
         })
         .unwrap();
     assert_eq!(owner.pending_count().unwrap(), 0);
-    assert!(owner.store().availability(&week(ROOM, day), Utc::now()).unwrap().bookable);
+    assert!(
+        owner
+            .store()
+            .availability(&week(ROOM, day), Utc::now())
+            .unwrap()
+            .bookable
+    );
     // Removing the rules: not bookable at once.
     owner
         .set_booking_rules(&BookingRulesSetArgs {
@@ -716,7 +822,13 @@ fn rules_set_on_the_device_show_at_once() {
             rules: None,
         })
         .unwrap();
-    assert!(!owner.store().availability(&week(ROOM, day), Utc::now()).unwrap().bookable);
+    assert!(
+        !owner
+            .store()
+            .availability(&week(ROOM, day), Utc::now())
+            .unwrap()
+            .bookable
+    );
     assert!(
         owner
             .set_booking_rules(&BookingRulesSetArgs {
@@ -735,8 +847,13 @@ fn rules_set_on_the_device_show_at_once() {
 fn signing_out_forgets_bookings_and_calendars() {
     let (_dir, mut store) = device();
     let start = seoul(soon(), 10, 0);
-    apply(&mut store, vec![reservation_change(20, booking(10, ME, start, 1))]);
-    store.request_booking(&request_args(start + Duration::hours(3), 1)).unwrap();
+    apply(
+        &mut store,
+        vec![reservation_change(20, booking(10, ME, start, 1))],
+    );
+    store
+        .request_booking(&request_args(start + Duration::hours(3), 1))
+        .unwrap();
     store.forget_account().unwrap();
     let count = |table: &str| -> i64 {
         store
@@ -778,14 +895,24 @@ fn a_database_from_before_bookings_catches_up_on_them_from_the_start() {
         has_more: true,
         latest_seq: Some(60),
     };
-    assert!(store.apply_catch_up_page(&new_kinds, 0, &first).unwrap().applied);
+    assert!(
+        store
+            .apply_catch_up_page(&new_kinds, 0, &first)
+            .unwrap()
+            .applied
+    );
     assert_eq!(
         store.catch_up().unwrap(),
         Some((new_kinds.clone(), 7)),
         "resumable"
     );
     let last = ChangesPage {
-        changes: vec![calendar_change(55, ROOM, rules(), vec![span(start, start + Duration::hours(1))])],
+        changes: vec![calendar_change(
+            55,
+            ROOM,
+            rules(),
+            vec![span(start, start + Duration::hours(1))],
+        )],
         next_since: 55,
         has_more: false,
         latest_seq: Some(60),
@@ -798,10 +925,21 @@ fn a_database_from_before_bookings_catches_up_on_them_from_the_start() {
     );
     assert_eq!(store.cursor().unwrap(), 42, "the ordinary cursor stays");
     assert_eq!(
-        store.store().my_bookings(Utc::now()).unwrap().upcoming.len(),
+        store
+            .store()
+            .my_bookings(Utc::now())
+            .unwrap()
+            .upcoming
+            .len(),
         1
     );
-    assert!(store.store().availability(&week(ROOM, soon()), Utc::now()).unwrap().bookable);
+    assert!(
+        store
+            .store()
+            .availability(&week(ROOM, soon()), Utc::now())
+            .unwrap()
+            .bookable
+    );
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }
 
@@ -841,8 +979,7 @@ fn availability_agrees_with_check_request() {
         };
         let mut busy = Vec::new();
         for _ in 0..30 {
-            let start = seoul(day, 0, 0)
-                + Duration::minutes(15 * rng.next(7 * 24 * 4) as i64);
+            let start = seoul(day, 0, 0) + Duration::minutes(15 * rng.next(7 * 24 * 4) as i64);
             let until = start + Duration::minutes(15 * (1 + rng.next(12)) as i64);
             busy.push(BusySpan {
                 start,
@@ -859,7 +996,10 @@ fn availability_agrees_with_check_request() {
         // My own confirmed booking (in the calendar too) counts against my weekly hours.
         let mine = booking(10, ME, seoul(day, 9, 0), 3);
         let mut in_calendar = busy.clone();
-        in_calendar.push(span(mine.start, mine.end + Duration::minutes(i64::from(rules.buffer_minutes))));
+        in_calendar.push(span(
+            mine.start,
+            mine.end + Duration::minutes(i64::from(rules.buffer_minutes)),
+        ));
         apply(
             &mut store,
             vec![
@@ -914,6 +1054,9 @@ fn availability_agrees_with_check_request() {
             }
         }
         assert_eq!(rows, 7 * 24 * 60 / rules.slot_minutes as usize);
-        assert!(kinds.len() >= 3, "round {round} covers several verdicts: {kinds:?}");
+        assert!(
+            kinds.len() >= 3,
+            "round {round} covers several verdicts: {kinds:?}"
+        );
     }
 }

@@ -3,9 +3,9 @@
 
 use chrono::Utc;
 use sharehub_core::ipc::{
-    Availability, AvailabilityArgs, BookingRow, BookingRulesSetArgs, IpcError, MyBookings,
-    NoArgs, ReservationDecideArgs, ReservationIdArgs, ReservationMoveArgs,
-    ReservationRequestArgs, ReservationRequested, SyncStatus, TakeAlternativeArgs,
+    Availability, AvailabilityArgs, BookingRow, BookingRulesSetArgs, IpcError, MyBookings, NoArgs,
+    ReservationDecideArgs, ReservationIdArgs, ReservationMoveArgs, ReservationRequestArgs,
+    ReservationRequested, SyncStatus, TakeAlternativeArgs,
 };
 use tauri::State;
 
@@ -30,7 +30,9 @@ pub async fn booking_rules_set(
     args: BookingRulesSetArgs,
 ) -> Result<SyncStatus, IpcError> {
     args.check()?;
-    let changed = sync.hub()?.booking_change(move |db| db.set_booking_rules(&args));
+    let changed = sync
+        .hub()?
+        .booking_change(move |db| db.set_booking_rules(&args));
     changed.await.map(|(_, status)| status)
 }
 
@@ -52,7 +54,9 @@ pub async fn reservation_list(
     args: NoArgs,
 ) -> Result<MyBookings, IpcError> {
     let NoArgs {} = args;
-    state.with_store(|store| store.my_bookings(Utc::now())).await
+    state
+        .with_store(|store| store.my_bookings(Utc::now()))
+        .await
 }
 
 #[tauri::command]
@@ -61,7 +65,9 @@ pub async fn reservation_request(
     args: ReservationRequestArgs,
 ) -> Result<ReservationRequested, IpcError> {
     args.check()?;
-    let changed = sync.hub()?.booking_change(move |db| db.request_booking(&args));
+    let changed = sync
+        .hub()?
+        .booking_change(move |db| db.request_booking(&args));
     changed.await.map(|(requested, _)| requested)
 }
 
@@ -70,7 +76,9 @@ pub async fn reservation_cancel(
     sync: State<'_, SyncSlot>,
     args: ReservationIdArgs,
 ) -> Result<BookingRow, IpcError> {
-    let changed = sync.hub()?.booking_change(move |db| db.cancel_booking(args.id));
+    let changed = sync
+        .hub()?
+        .booking_change(move |db| db.cancel_booking(args.id));
     changed.await.map(|(row, _)| row)
 }
 
@@ -89,7 +97,9 @@ pub async fn reservation_check_in(
     sync: State<'_, SyncSlot>,
     args: ReservationIdArgs,
 ) -> Result<BookingRow, IpcError> {
-    let changed = sync.hub()?.booking_change(move |db| db.check_in_booking(args.id));
+    let changed = sync
+        .hub()?
+        .booking_change(move |db| db.check_in_booking(args.id));
     changed.await.map(|(row, _)| row)
 }
 
@@ -99,7 +109,9 @@ pub async fn reservation_decide(
     args: ReservationDecideArgs,
 ) -> Result<BookingRow, IpcError> {
     args.check()?;
-    let changed = sync.hub()?.booking_change(move |db| db.decide_booking(&args));
+    let changed = sync
+        .hub()?
+        .booking_change(move |db| db.decide_booking(&args));
     changed.await.map(|(row, _)| row)
 }
 
@@ -109,6 +121,8 @@ pub async fn reservation_take_alternative(
     sync: State<'_, SyncSlot>,
     args: TakeAlternativeArgs,
 ) -> Result<ReservationRequested, IpcError> {
-    let changed = sync.hub()?.booking_change(move |db| db.take_alternative(&args));
+    let changed = sync
+        .hub()?
+        .booking_change(move |db| db.take_alternative(&args));
     changed.await.map(|(requested, _)| requested)
 }

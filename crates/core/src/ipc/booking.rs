@@ -329,7 +329,11 @@ pub struct BookingRulesSetArgs {
 
 impl BookingRulesSetArgs {
     pub fn check(&self) -> Result<(), IpcError> {
-        match self.rules.as_ref().and_then(|r| r.problems("rules").into_iter().next()) {
+        match self
+            .rules
+            .as_ref()
+            .and_then(|r| r.problems("rules").into_iter().next())
+        {
             Some(problem) => Err(invalid(&problem.field, problem.problem)),
             None => Ok(()),
         }

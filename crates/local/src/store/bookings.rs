@@ -251,11 +251,11 @@ fn named(raw: RawRow, me: Option<AccountId>) -> Result<BookingRow> {
 impl Store {
     /// The account signed in on this device, if any.
     fn signed_in(&self) -> Result<Option<AccountId>> {
-        let account: Option<String> =
-            self.connection()
-                .query_row("SELECT account_id FROM sync_state WHERE id = 1", [], |r| {
-                    r.get(0)
-                })?;
+        let account: Option<String> = self.connection().query_row(
+            "SELECT account_id FROM sync_state WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )?;
         account
             .map(|a| {
                 a.parse()
@@ -268,11 +268,11 @@ impl Store {
     /// When a pull last reached the server's newest change: what the device's bookings and
     /// calendars are as of. `None`: never.
     pub fn pulled_at(&self) -> Result<Option<DateTime<Utc>>> {
-        let at: Option<i64> =
-            self.connection()
-                .query_row("SELECT pulled_at FROM sync_state WHERE id = 1", [], |r| {
-                    r.get(0)
-                })?;
+        let at: Option<i64> = self.connection().query_row(
+            "SELECT pulled_at FROM sync_state WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )?;
         Ok(at.map(instant))
     }
 
@@ -428,7 +428,11 @@ impl Store {
     /// The day grid of a resource (see [`AvailabilityArgs`]) at `now`, from its calendar
     /// as of the last sync, the resource's opening hours and the person's own requests not
     /// yet answered.
-    pub fn availability(&self, args: &AvailabilityArgs, now: DateTime<Utc>) -> Result<Availability> {
+    pub fn availability(
+        &self,
+        args: &AvailabilityArgs,
+        now: DateTime<Utc>,
+    ) -> Result<Availability> {
         args.check()?;
         let resource = self.get_resource(args.resource_id).ok();
         let schedule = resource.as_ref().and_then(|r| r.schedule.as_ref());
@@ -556,7 +560,11 @@ mod tests {
             (Released, later, Group::Past),
         ];
         for (state, end, expected) in cases {
-            assert_eq!(group_of(state, end, now), expected, "{state:?} ending {end}");
+            assert_eq!(
+                group_of(state, end, now),
+                expected,
+                "{state:?} ending {end}"
+            );
         }
     }
 }

@@ -28,7 +28,10 @@ fn invalid(field: &str, problem: &str) -> Error {
 impl SyncStore {
     /// Asks for a booking: queued and shown at once as tentative, with the device's
     /// forecast of the server's answer (sent anyway: the server decides).
-    pub fn request_booking(&mut self, args: &ReservationRequestArgs) -> Result<ReservationRequested> {
+    pub fn request_booking(
+        &mut self,
+        args: &ReservationRequestArgs,
+    ) -> Result<ReservationRequested> {
         args.check()?;
         let id = ReservationId::new_v7();
         let forecast = self.store().booking_forecast(

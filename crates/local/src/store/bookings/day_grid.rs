@@ -44,11 +44,8 @@ pub(crate) fn day_grid(
             while start < day_end {
                 let end = start + length;
                 let verdict = check_request(situation, start, end, units);
-                let held = most_units_held(
-                    situation.resource_holds,
-                    start,
-                    taken_until(end, rules),
-                );
+                let held =
+                    most_units_held(situation.resource_holds, start, taken_until(end, rules));
                 rows.push(SlotRow {
                     start,
                     end,

@@ -15,10 +15,10 @@ use sharehub_core::ResourceId;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
+use crate::store::bookings::calendar_of_row;
 use crate::sync::entry::NeedsAttention;
 use crate::sync::record::{from_value, not_of_kind, to_value, RecordRef, ServerCopy};
 use crate::sync::record_kind::{Known, RecordKind};
-use crate::store::bookings::calendar_of_row;
 use crate::sync::replica::{to_json, Tx};
 use crate::Store;
 
@@ -342,8 +342,9 @@ mod tests {
         let kind = BookingCalendars;
         let me = AccountId(Uuid::from_u128(7));
         // (case, mutation, known, expected (units, busy spans, zone) or gone)
+        type Case<'a> = (&'a str, Mutation, Known, Option<(u32, usize, &'a str)>);
         #[rustfmt::skip]
-        let cases: Vec<(&str, Mutation, Known, Option<(u32, usize, &str)>)> = vec![
+        let cases: Vec<Case> = vec![
             ("new rules on the server's calendar keep its busy spans",
              set(Some(six_desks.clone())),
              Known { copy: copy(Some(calendar(1, 2))), shown: copy(Some(calendar(6, 0))) },

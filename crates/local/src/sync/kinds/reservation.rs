@@ -15,21 +15,19 @@ use sharehub_core::booking::{
     zone_of, BookingRules, Reservation, ReservationId, ReservationStatus,
 };
 use sharehub_core::ipc::{
-    booking_price_krw, AlternativeSlot, AttentionItem, BookingAttention, BookingState,
-    ChangeAction,
+    booking_price_krw, AlternativeSlot, AttentionItem, BookingAttention, BookingState, ChangeAction,
 };
 use sharehub_core::wire::{
-    AccountId, Alternative, Change, EntityKind, Mutation, MutationOutcome,
-    ReservationRequestArgs,
+    AccountId, Alternative, Change, EntityKind, Mutation, MutationOutcome, ReservationRequestArgs,
 };
 use sharehub_core::{Pricing, ResourceId};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
+use crate::store::bookings::{local, read_shown};
 use crate::sync::entry::NeedsAttention;
 use crate::sync::record::{from_value, not_of_kind, to_value, RecordRef, ServerCopy};
 use crate::sync::record_kind::{Known, RecordKind};
-use crate::store::bookings::{local, read_shown};
 use crate::sync::replica::{from_json, to_json, Tx};
 use crate::Store;
 
@@ -319,7 +317,10 @@ impl RecordKind for Reservations {
                 if shown {
                     return Err(invalid(
                         "id",
-                        format!("a booking with id {} already exists; make a new id", args.id),
+                        format!(
+                            "a booking with id {} already exists; make a new id",
+                            args.id
+                        ),
                     ));
                 }
                 if args.end <= args.start {
@@ -369,16 +370,16 @@ impl RecordKind for Reservations {
 
     fn shown(&self, tx: &Tx<'_>, id: Uuid) -> Result<Option<ServerCopy>> {
         // A bumped or refused request was never made: there is nothing to change.
-        Ok(read_shown(tx, ReservationId(id))?
+        read_shown(tx, ReservationId(id))?
             .filter(|row| !matches!(row.state, BookingState::Bumped | BookingState::Refused))
             .map(|row| {
-                Ok::<_, Error>(ServerCopy {
+                Ok(ServerCopy {
                     version: row.server_version,
                     owner: Some(row.reservation.booker_id),
                     body: Some(to_value(&row.reservation)?),
                 })
             })
-            .transpose()?)
+            .transpose()
     }
 
     fn show_pending(
@@ -418,7 +419,14 @@ impl RecordKind for Reservations {
     fn show_copy(&self, tx: &Tx<'_>, id: Uuid, copy: &ServerCopy) -> Result<()> {
         let id = ReservationId(id);
         match body_of(at(id), Some(copy))? {
-            Some(r) => put_row(tx, &r, BookingState::of(r.status), None, copy.version, false),
+            Some(r) => put_row(
+                tx,
+                &r,
+                BookingState::of(r.status),
+                None,
+                copy.version,
+                false,
+            ),
             None => delete_row(tx, id),
         }
     }
@@ -610,8 +618,7 @@ pub(crate) fn not_changeable(state: BookingState) -> Option<Error> {
 #[cfg(test)]
 mod tests {
     use sharehub_core::wire::{
-        ReservationCancelArgs, ReservationCheckInArgs, ReservationDecideArgs,
-        ReservationMoveArgs,
+        ReservationCancelArgs, ReservationCheckInArgs, ReservationDecideArgs, ReservationMoveArgs,
     };
 
     use super::*;
@@ -740,7 +747,12 @@ mod tests {
         assert_eq!(approved.decision_reason.as_deref(), Some("welcome"));
         let (asked, _) = shown_after(None, &[(req, made)], ME, &approval).unwrap();
         assert_eq!(
-            (asked.status, asked.booker_id, asked.note.as_str(), asked.units),
+            (
+                asked.status,
+                asked.booker_id,
+                asked.note.as_str(),
+                asked.units
+            ),
             (ReservationStatus::Pending, ME, "창가 자리", 2),
             "what the person typed is kept"
         );
@@ -798,7 +810,10 @@ mod tests {
     #[test]
     fn local_times_follow_the_zone() {
         let instant = utc("2026-12-07T01:30:00Z");
-        assert_eq!(local("Asia/Seoul", instant).to_string(), "2026-12-07 10:30:00");
+        assert_eq!(
+            local("Asia/Seoul", instant).to_string(),
+            "2026-12-07 10:30:00"
+        );
         assert_eq!(
             local("America/New_York", instant).to_string(),
             "2026-12-06 20:30:00"

@@ -469,7 +469,8 @@ mod tests {
         for (name, mutation, expected) in applied {
             let version = expected.version.unwrap();
             assert_eq!(
-                kind.applied(mutation, version, ME, &Known::default()).unwrap(),
+                kind.applied(mutation, version, ME, &Known::default())
+                    .unwrap(),
                 expected,
                 "{name}"
             );
