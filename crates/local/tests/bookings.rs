@@ -427,6 +427,11 @@ fn a_request_is_tentative_and_holds_its_time_until_the_server_confirms_it() {
         (BookingState::Confirmed, false),
         "applied: the server's booking, until the pull brings it"
     );
+    // The calendar on the device is older than the booking: its time still counts as held.
+    assert_eq!(
+        row_at(store.store(), ROOM, start + Duration::hours(1)),
+        (false, Some(BookingRefusal::Taken))
+    );
     // The pull brings the record (pending: the owner approves each request) and the
     // calendar with its busy span.
     let pulled = Reservation {
@@ -1004,8 +1009,9 @@ fn availability_agrees_with_check_request() {
             &mut store,
             vec![
                 resource_change(1, room(ROOM, "망원"), OWNER),
-                calendar_change(2, ROOM, rules.clone(), in_calendar.clone()),
-                reservation_change(3, mine.clone()),
+                // The server writes a booking, then its calendar.
+                reservation_change(2, mine.clone()),
+                calendar_change(3, ROOM, rules.clone(), in_calendar.clone()),
             ],
         );
         let args = AvailabilityArgs {

@@ -148,7 +148,8 @@ pub struct Availability {
     /// When the device last pulled every change from the server: the busy times are as of
     /// then ("as of the last sync"). `None`: never synced.
     pub as_of: Option<DateTime<Utc>>,
-    /// The person's own requests still waiting to be sent count as held.
+    /// The person's own bookings the calendar does not hold yet (requests and new times
+    /// not answered, bookings newer than the calendar), counted as held.
     pub tentative_held: u32,
     pub days: Vec<AvailabilityDay>,
 }

@@ -206,7 +206,8 @@ struct Holdings {
     resource: Vec<Hold>,
     person: Vec<Hold>,
     organisation: Vec<Hold>,
-    /// The person's own requests and moves not yet answered (not in the calendar yet).
+    /// The person's bookings the calendar cannot hold yet (requests and moves not answered,
+    /// bookings newer than the calendar).
     tentative: u32,
 }
 
@@ -328,11 +329,13 @@ impl Store {
         rows.map(|raw| named(raw?, Some(me))).collect()
     }
 
-    /// The holds a check of bookings on `resource` between `from` and `to` looks at.
+    /// The holds a check of bookings on `resource` between `from` and `to` looks at: the
+    /// calendar's busy spans (of `calendar_version`) and the person's bookings the calendar
+    /// cannot hold yet.
     fn holdings(
         &self,
         resource: ResourceId,
-        rules: &BookingRules,
+        (rules, calendar_version): (&BookingRules, Option<u64>),
         (from, to): (DateTime<Utc>, DateTime<Utc>),
         now: DateTime<Utc>,
         organisation: Option<Uuid>,
@@ -365,13 +368,15 @@ impl Store {
         let longest = Duration::minutes(i64::from(rules.max_minutes.max(24 * 60)));
         // The person's own (by the index) and, when booking for one, the organisation's.
         let mut mine = conn.prepare_cached(
-            "SELECT start_ms, end_ms, units, status, pending_change, booker_id, organisation_id
+            "SELECT start_ms, end_ms, units, status, pending_change, booker_id, organisation_id,
+                 server_version
              FROM reservation
              WHERE resource_id = ?1 AND booker_id = ?5
                  AND start_ms >= ?2 AND start_ms < ?3 AND end_ms > ?4
                  AND status IN ('tentative', 'pending', 'confirmed')
              UNION ALL
-             SELECT start_ms, end_ms, units, status, pending_change, booker_id, organisation_id
+             SELECT start_ms, end_ms, units, status, pending_change, booker_id, organisation_id,
+                 server_version
              FROM reservation
              WHERE ?6 IS NOT NULL AND resource_id = ?1 AND organisation_id = ?6
                  AND booker_id IS NOT ?5
@@ -396,11 +401,12 @@ impl Store {
                     r.get::<_, Option<String>>(4)?,
                     r.get::<_, String>(5)?,
                     r.get::<_, Option<String>>(6)?,
+                    r.get::<_, Option<i64>>(7)?,
                 ))
             },
         )?;
         for row in rows {
-            let (start, end, units, status, pending, booker, booked_for) = row?;
+            let (start, end, units, status, pending, booker, booked_for, version) = row?;
             let end = instant(end);
             let hold = Hold {
                 start: instant(start),
@@ -408,9 +414,12 @@ impl Store {
                 until: taken_until(end, rules),
                 units: units.clamp(0, i64::from(u32::MAX)) as u32,
             };
-            // Not in the calendar yet: a request or a new time the server has not answered.
+            // Not in the calendar yet: a request or a new time the server has not answered,
+            // or a booking newer than the calendar (the server writes a booking, then its
+            // calendar: applied, but the pull that brings the calendar has not run).
             let unanswered = status == BookingState::Tentative.as_str()
-                || pending.as_deref() == Some("reservation.move");
+                || pending.as_deref() == Some("reservation.move")
+                || version.is_some_and(|v| calendar_version.is_none_or(|c| v as u64 > c));
             if unanswered && hold.until > from && hold.start < to {
                 holdings.resource.push(hold);
                 holdings.tentative += 1;
@@ -462,7 +471,7 @@ impl Store {
             tentative_held: 0,
             days: Vec::new(),
         };
-        let Some((calendar, _)) = calendar else {
+        let Some((calendar, calendar_version)) = calendar else {
             availability.days = dates
                 .into_iter()
                 .map(|date| AvailabilityDay {
@@ -477,7 +486,13 @@ impl Store {
         let reach = window_end
             + Duration::minutes(i64::from(args.minutes))
             + Duration::minutes(i64::from(rules.buffer_minutes));
-        let holdings = self.holdings(args.resource_id, rules, (window_start, reach), now, None)?;
+        let holdings = self.holdings(
+            args.resource_id,
+            (rules, calendar_version),
+            (window_start, reach),
+            now,
+            None,
+        )?;
         let situation = BookingSituation {
             rules,
             schedule,
@@ -505,13 +520,21 @@ impl Store {
         organisation: Option<Uuid>,
         now: DateTime<Utc>,
     ) -> Result<Option<BookingRefusal>> {
-        let Some((calendar, _)) = calendar_of_row(self.connection(), resource, false)? else {
+        let Some((calendar, calendar_version)) =
+            calendar_of_row(self.connection(), resource, false)?
+        else {
             return Ok(Some(BookingRefusal::NotBookable));
         };
         let stored = self.get_resource(resource).ok();
         let rules = &calendar.rules;
         let reach = taken_until(end, rules);
-        let holdings = self.holdings(resource, rules, (start, reach), now, organisation)?;
+        let holdings = self.holdings(
+            resource,
+            (rules, calendar_version),
+            (start, reach),
+            now,
+            organisation,
+        )?;
         // The device does not know the person's memberships: it assumes the organisation
         // they book for is theirs (the server checks).
         let member_of: Vec<Uuid> = organisation.into_iter().collect();
