@@ -1066,3 +1066,72 @@ fn availability_agrees_with_check_request() {
         );
     }
 }
+
+#[test]
+fn an_applied_request_shows_what_the_owner_s_rules_make_of_it_until_the_pull() {
+    let approval = BookingRules {
+        approval_required: true,
+        ..rules()
+    };
+    let start = seoul(soon(), 10, 0);
+    // (who asks, expected state once applied): the owner approves others' requests, not
+    // their own.
+    for (asker, expected) in [
+        (ME, BookingState::Pending),
+        (OWNER, BookingState::Confirmed),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SyncStore::open(&dir.path().join("device.db")).unwrap();
+        store.set_account(asker).unwrap();
+        apply(
+            &mut store,
+            vec![
+                resource_change(1, room(ROOM, "망원"), OWNER),
+                calendar_change(2, ROOM, approval.clone(), vec![]),
+            ],
+        );
+        let id = store
+            .request_booking(&request_args(start, 1))
+            .unwrap()
+            .booking
+            .id;
+        assert_eq!(
+            store.store().booking(id).unwrap().state,
+            BookingState::Tentative
+        );
+        store
+            .push_with(answer_all(MutationOutcome::Applied { version: 9 }))
+            .unwrap();
+        let answered = store.store().booking(id).unwrap();
+        assert_eq!(
+            (answered.state, answered.price_krw),
+            (expected, 5000),
+            "{asker:?}"
+        );
+    }
+}
+
+#[test]
+fn a_forecast_says_why_the_server_will_likely_refuse_but_the_request_is_sent() {
+    let (_dir, mut store) = device();
+    let start = seoul(soon(), 10, 0);
+    // 10:15 is off the 30-minute steps.
+    let requested = store
+        .request_booking(&request_args(start + Duration::minutes(15), 1))
+        .unwrap();
+    assert_eq!(
+        requested.forecast,
+        Some(BookingRefusal::OffStep { slot_minutes: 30 })
+    );
+    assert_eq!(requested.booking.state, BookingState::Tentative);
+    assert_eq!(store.pending_count().unwrap(), 1, "queued anyway");
+    let unknown = ReservationRequestArgs {
+        resource_id: ResourceId(Uuid::from_u128(77)),
+        ..request_args(start, 1)
+    };
+    assert_eq!(
+        store.request_booking(&unknown).unwrap().forecast,
+        Some(BookingRefusal::NotBookable),
+        "no calendar on the device"
+    );
+}
