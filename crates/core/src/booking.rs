@@ -20,11 +20,21 @@ use crate::resource::{FieldProblem, WeeklySchedule, DEFAULT_ZONE};
 use crate::wire::AccountId;
 use crate::ResourceId;
 
+mod availability;
+mod calendar_file;
 mod check;
 mod local_time;
+mod recurrence;
 
+pub use availability::{
+    day_grid, free_slots, nearest_free, FreeSlot, GridDay, GridRow, MAX_GRID_DAYS,
+};
+pub use calendar_file::{ics_calendar, CalendarEntry, ICS_PRODUCT_ID};
 pub use check::{check_request, most_units_held, BookingSituation, Hold};
 pub use local_time::{local_day_bounds, open_spans, parse_zone, week_bounds};
+pub use recurrence::{
+    expand, preview, OccurrencePreview, RecurrenceRule, Until, MAX_OCCURRENCES, MAX_SERIES_DAYS,
+};
 
 /// A reservation id: a UUIDv7 made on the device that asked first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -313,15 +323,68 @@ impl ReservationStatus {
     }
 
     pub fn parse(name: &str) -> Option<ReservationStatus> {
-        [
-            ReservationStatus::Pending,
-            ReservationStatus::Confirmed,
-            ReservationStatus::Declined,
-            ReservationStatus::Cancelled,
-            ReservationStatus::Released,
-        ]
-        .into_iter()
-        .find(|status| status.as_str() == name)
+        ReservationStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == name)
+    }
+
+    pub const ALL: [ReservationStatus; 5] = [
+        ReservationStatus::Pending,
+        ReservationStatus::Confirmed,
+        ReservationStatus::Declined,
+        ReservationStatus::Cancelled,
+        ReservationStatus::Released,
+    ];
+}
+
+/// Where a booking stands as the device shows it: the server's [`ReservationStatus`], or
+/// one of the two states only a device knows (its request has not been answered yet, or was
+/// answered `bumped` because someone else got the time first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BookingState {
+    /// Asked for on this device and not yet answered by the server (offline, or queued).
+    Tentative,
+    Pending,
+    Confirmed,
+    Declined,
+    Cancelled,
+    Released,
+    /// The server gave the time to someone else first; the person picks another time.
+    Bumped,
+}
+
+impl BookingState {
+    pub const ALL: [BookingState; 7] = [
+        BookingState::Tentative,
+        BookingState::Pending,
+        BookingState::Confirmed,
+        BookingState::Declined,
+        BookingState::Cancelled,
+        BookingState::Released,
+        BookingState::Bumped,
+    ];
+
+    /// Whether the booking keeps its time on the device (a tentative one does until the
+    /// server answers, so the person's own calendar does not offer the time twice).
+    pub fn holds(self) -> bool {
+        matches!(
+            self,
+            BookingState::Tentative | BookingState::Pending | BookingState::Confirmed
+        )
+    }
+}
+
+impl From<ReservationStatus> for BookingState {
+    fn from(status: ReservationStatus) -> Self {
+        match status {
+            ReservationStatus::Pending => BookingState::Pending,
+            ReservationStatus::Confirmed => BookingState::Confirmed,
+            ReservationStatus::Declined => BookingState::Declined,
+            ReservationStatus::Cancelled => BookingState::Cancelled,
+            ReservationStatus::Released => BookingState::Released,
+        }
     }
 }
 

@@ -37,11 +37,13 @@ pub struct BookingSituation<'a> {
     pub organisation: Option<Uuid>,
 }
 
-/// The most units held at any instant of `[start, until)`.
+/// The most units held at any instant of `[start, until)`. A hold whose `until` is not
+/// after its `start` holds no time (such a row is broken data, and counting it as negative
+/// units would hide real holds).
 pub fn most_units_held(holds: &[Hold], start: DateTime<Utc>, until: DateTime<Utc>) -> u32 {
     let mut edges: Vec<(DateTime<Utc>, i64)> = Vec::new();
     for hold in holds {
-        if hold.start < until && start < hold.until {
+        if hold.start < hold.until && hold.start < until && start < hold.until {
             edges.push((hold.start.max(start), i64::from(hold.units)));
             edges.push((hold.until.min(until), -i64::from(hold.units)));
         }

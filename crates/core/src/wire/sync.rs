@@ -417,6 +417,9 @@ pub enum MutationOutcome {
 }
 
 /// Something the person can choose instead of a bumped mutation.
+// A few of these travel per bumped mutation, so the size of the record variant does not
+// matter; boxing it would change the patterns every crate matches it with.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
