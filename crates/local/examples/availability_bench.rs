@@ -213,7 +213,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .days
             .iter()
             .flat_map(|d| &d.rows)
-            .filter(|r| r.free)
+            .filter(|r| r.is_bookable())
             .count();
         assert_eq!(availability.tentative_held, 3);
     }

@@ -7,11 +7,11 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use sharehub_core::booking::{
-    check_request, BookingCalendar, BookingRefusal, BookingRules, BookingSituation, BusySpan, Hold,
-    Reservation, ReservationId, ReservationStatus,
+    check_request, BookingCalendar, BookingRefusal, BookingRules, BookingSituation, BookingState,
+    BusySpan, Hold, Reservation, ReservationId, ReservationStatus,
 };
 use sharehub_core::ipc::{
-    AvailabilityArgs, BookingRulesSetArgs, BookingState, ChangeAction, ReservationMoveArgs,
+    AvailabilityArgs, BookingRulesSetArgs, ChangeAction, ReservationMoveArgs,
     ReservationRequestArgs, TakeAlternativeArgs,
 };
 use sharehub_core::resource::{Visibility, WeeklySchedule};
@@ -236,7 +236,7 @@ fn row_at(
         .iter()
         .find(|row| row.start == start)
         .unwrap();
-    (row.free, row.refusal.clone())
+    (row.is_bookable(), row.refusal.clone())
 }
 
 #[test]
@@ -1052,9 +1052,9 @@ fn availability_agrees_with_check_request() {
                     row.refusal.clone(),
                     expected.clone().err(),
                     "round {round} at {}",
-                    row.local_start
+                    row.start
                 );
-                assert_eq!(row.free, expected.is_ok());
+                assert_eq!(row.is_bookable(), expected.is_ok());
                 kinds.insert(row.refusal.as_ref().map(std::mem::discriminant));
                 rows += 1;
             }

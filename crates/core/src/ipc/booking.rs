@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::near::invalid;
 use super::IpcError;
-use crate::booking::{BookingRefusal, BookingRules, ReservationId};
+use crate::booking::{BookingRefusal, BookingRules, BookingState, GridDay, ReservationId};
 use crate::{LocalizedText, ResourceId};
 
 /// Most days one availability answer covers.
@@ -106,30 +106,6 @@ fn check_note(field: &str, note: &str) -> Result<(), IpcError> {
     Ok(())
 }
 
-/// One row of the day grid: a booking of the asked length starting at this step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SlotRow {
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-    /// `start` and `end` on the resource's clock (the UI has no time-zone database).
-    pub local_start: NaiveDateTime,
-    pub local_end: NaiveDateTime,
-    /// Whether the device expects it can be booked (the server decides).
-    pub free: bool,
-    /// Why not, when it is not free: the first rule that refuses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refusal: Option<BookingRefusal>,
-    /// Units not held by anyone during the whole booking (capacity minus the most held).
-    pub free_units: u32,
-}
-
-/// One local day of the grid.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AvailabilityDay {
-    pub date: NaiveDate,
-    pub rows: Vec<SlotRow>,
-}
-
 /// A resource's availability as the device knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Availability {
@@ -151,66 +127,9 @@ pub struct Availability {
     /// The person's own bookings the calendar does not hold yet (requests and new times
     /// not answered, bookings newer than the calendar), counted as held.
     pub tentative_held: u32,
-    pub days: Vec<AvailabilityDay>,
-}
-
-/// A booking's shown state: the server's, or one only this device has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BookingState {
-    /// A request the server has not answered yet ("will be confirmed when you are online").
-    Tentative,
-    /// The time was taken: see the needs-attention item for other times.
-    Bumped,
-    /// The server refused the request (its code is in the needs-attention item).
-    Refused,
-    Pending,
-    Confirmed,
-    Declined,
-    Cancelled,
-    Released,
-}
-
-impl BookingState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BookingState::Tentative => "tentative",
-            BookingState::Bumped => "bumped",
-            BookingState::Refused => "refused",
-            BookingState::Pending => "pending",
-            BookingState::Confirmed => "confirmed",
-            BookingState::Declined => "declined",
-            BookingState::Cancelled => "cancelled",
-            BookingState::Released => "released",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<BookingState> {
-        [
-            BookingState::Tentative,
-            BookingState::Bumped,
-            BookingState::Refused,
-            BookingState::Pending,
-            BookingState::Confirmed,
-            BookingState::Declined,
-            BookingState::Cancelled,
-            BookingState::Released,
-        ]
-        .into_iter()
-        .find(|state| state.as_str() == name)
-    }
-
-    /// The shown state of a server status.
-    pub fn of(status: crate::booking::ReservationStatus) -> BookingState {
-        use crate::booking::ReservationStatus as S;
-        match status {
-            S::Pending => BookingState::Pending,
-            S::Confirmed => BookingState::Confirmed,
-            S::Declined => BookingState::Declined,
-            S::Cancelled => BookingState::Cancelled,
-            S::Released => BookingState::Released,
-        }
-    }
+    /// One per local day: every step from local midnight, open or not, free units and
+    /// the refusal when a booking cannot start there (`booking::day_grid`).
+    pub days: Vec<GridDay>,
 }
 
 /// One booking as a list row shows it.
@@ -496,25 +415,6 @@ mod tests {
             ..args
         };
         assert_eq!(removed.check(), Ok(()));
-    }
-
-    #[test]
-    fn states_round_trip_by_name() {
-        for name in [
-            "tentative",
-            "bumped",
-            "refused",
-            "pending",
-            "confirmed",
-            "declined",
-            "cancelled",
-            "released",
-        ] {
-            let state = BookingState::parse(name).unwrap();
-            assert_eq!(state.as_str(), name);
-            assert_eq!(serde_json::to_value(state).unwrap(), name);
-        }
-        assert_eq!(BookingState::parse("held"), None);
     }
 
     #[test]

@@ -423,9 +423,6 @@ pub enum MutationOutcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
-// A wire type built in a few places and sent a few at a time: boxing the record would
-// change every constructor and nothing on the wire.
-#[allow(clippy::large_enum_variant)]
 pub enum Alternative {
     /// The record as it is now on the server.
     CurrentResource { record: ResourceView },

@@ -10,12 +10,12 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use sharehub_core::booking::{
-    local_day_bounds, taken_until, zone_of, zone_or_default, BookingCalendar, BookingRefusal,
-    BookingRules, BookingSituation, BusySpan, Hold, Reservation, ReservationId,
+    day_grid, local_day_bounds, taken_until, zone_of, zone_or_default, BookingCalendar,
+    BookingRefusal, BookingRules, BookingSituation, BookingState, BusySpan, GridDay, Hold,
+    Reservation, ReservationId,
 };
 use sharehub_core::ipc::{
-    booking_price_krw, Availability, AvailabilityArgs, AvailabilityDay, BookingRow, BookingState,
-    MyBookings,
+    booking_price_krw, Availability, AvailabilityArgs, BookingRow, MyBookings,
 };
 use sharehub_core::wire::AccountId;
 use sharehub_core::{LocalizedText, ResourceId};
@@ -24,9 +24,25 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 use crate::Store;
 
-mod day_grid;
+/// A shown state's name in the `reservation.status` column.
+pub(crate) fn state_name(state: BookingState) -> &'static str {
+    match state {
+        BookingState::Tentative => "tentative",
+        BookingState::Pending => "pending",
+        BookingState::Confirmed => "confirmed",
+        BookingState::Declined => "declined",
+        BookingState::Cancelled => "cancelled",
+        BookingState::Released => "released",
+        BookingState::Bumped => "bumped",
+        BookingState::Refused => "refused",
+    }
+}
 
-pub(crate) use day_grid::day_grid;
+fn state_named(name: &str) -> Option<BookingState> {
+    BookingState::ALL
+        .into_iter()
+        .find(|state| state_name(*state) == name)
+}
 
 /// The columns [`row_of`] reads, in order.
 pub(crate) const RESERVATION_COLUMNS: &str =
@@ -61,7 +77,7 @@ pub(crate) fn row_of(
     body: &str,
 ) -> Result<Shown> {
     let reservation: Reservation = from_json("reservation", body)?;
-    let state = BookingState::parse(status).ok_or_else(|| {
+    let state = state_named(status).ok_or_else(|| {
         corrupt(
             &reservation.id.to_string(),
             format!("no booking state is named {status:?}"),
@@ -417,7 +433,7 @@ impl Store {
             // Not in the calendar yet: a request or a new time the server has not answered,
             // or a booking newer than the calendar (the server writes a booking, then its
             // calendar: applied, but the pull that brings the calendar has not run).
-            let unanswered = status == BookingState::Tentative.as_str()
+            let unanswered = status == state_name(BookingState::Tentative)
                 || pending.as_deref() == Some("reservation.move")
                 || version.is_some_and(|v| calendar_version.is_none_or(|c| v as u64 > c));
             if unanswered && hold.until > from && hold.start < to {
@@ -474,8 +490,10 @@ impl Store {
         let Some((calendar, calendar_version)) = calendar else {
             availability.days = dates
                 .into_iter()
-                .map(|date| AvailabilityDay {
+                .map(|date| GridDay {
                     date,
+                    bookable: 0,
+                    closed_all_day: true,
                     rows: Vec::new(),
                 })
                 .collect();
@@ -506,7 +524,8 @@ impl Store {
         };
         availability.slot_minutes = rules.slot_minutes;
         availability.tentative_held = holdings.tentative;
-        availability.days = day_grid(&situation, &dates, args.minutes, args.units);
+        let last = *dates.last().unwrap_or(&args.from);
+        availability.days = day_grid(&situation, args.from, last, args.minutes, args.units);
         Ok(availability)
     }
 

@@ -4,9 +4,9 @@
 //! times in one step, keeping what the person typed.
 
 use chrono::Utc;
-use sharehub_core::booking::ReservationId;
+use sharehub_core::booking::{BookingState, ReservationId};
 use sharehub_core::ipc::{
-    BookingRow, BookingRulesSetArgs, BookingState, ReservationDecideArgs, ReservationMoveArgs,
+    BookingRow, BookingRulesSetArgs, ReservationDecideArgs, ReservationMoveArgs,
     ReservationRequestArgs, ReservationRequested, TakeAlternativeArgs,
 };
 use sharehub_core::wire::{self, Alternative, Mutation, MutationOutcome};

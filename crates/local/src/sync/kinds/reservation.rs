@@ -12,10 +12,10 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 use sharehub_core::booking::{
-    zone_of, BookingRules, Reservation, ReservationId, ReservationStatus,
+    zone_of, BookingRules, BookingState, Reservation, ReservationId, ReservationStatus,
 };
 use sharehub_core::ipc::{
-    booking_price_krw, AlternativeSlot, AttentionItem, BookingAttention, BookingState, ChangeAction,
+    booking_price_krw, AlternativeSlot, AttentionItem, BookingAttention, ChangeAction,
 };
 use sharehub_core::wire::{
     AccountId, Alternative, Change, EntityKind, Mutation, MutationOutcome, ReservationRequestArgs,
@@ -24,7 +24,7 @@ use sharehub_core::{Pricing, ResourceId};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::store::bookings::{local, read_shown};
+use crate::store::bookings::{local, read_shown, state_name};
 use crate::sync::entry::NeedsAttention;
 use crate::sync::record::{from_value, not_of_kind, to_value, RecordRef, ServerCopy};
 use crate::sync::record_kind::{Known, RecordKind};
@@ -146,7 +146,7 @@ pub(crate) fn shown_after(
         let state = if requested && r.status.holds() {
             BookingState::Tentative
         } else {
-            BookingState::of(r.status)
+            BookingState::from(r.status)
         };
         (r, state)
     })
@@ -252,7 +252,7 @@ fn put_row(
         r.start.timestamp_millis(),
         r.end.timestamp_millis(),
         r.units,
-        state.as_str(),
+        state_name(state),
         pending_change,
         server_version.map(|v| v as i64),
         to_json(r)?,
@@ -422,7 +422,7 @@ impl RecordKind for Reservations {
             Some(r) => put_row(
                 tx,
                 &r,
-                BookingState::of(r.status),
+                BookingState::from(r.status),
                 None,
                 copy.version,
                 false,
@@ -478,7 +478,7 @@ impl RecordKind for Reservations {
                 put_row(
                     tx,
                     record,
-                    BookingState::of(record.status),
+                    BookingState::from(record.status),
                     None,
                     Some(*seq),
                     true,
