@@ -6,6 +6,7 @@
 //! gain variants, and names never change meaning. Old clients ignore what they do not know.
 
 pub mod accounts;
+pub mod bookings;
 pub mod events;
 pub mod problem;
 pub mod resources;
@@ -16,6 +17,7 @@ pub use accounts::{
     AccountId, AccountView, LoginRequest, RegisterRequest, Role, RoleChange, SessionId,
     SessionInfo, SessionList, SignedIn,
 };
+pub use bookings::{CalendarFeed, CalendarQuery};
 pub use events::{SyncEvent, SyncEventsQuery, SYNC_EVENT_NAME};
 pub use problem::Problem;
 pub use resources::{BoundingBox, ResourceListPage, ResourceListQuery, ResourceView};

@@ -33,6 +33,34 @@ use crate::rules::reservations::{
 };
 use crate::rules::{Actor, ReservationDecision, StoredReservation, StoredResource};
 
+/// A reservation as read for a person: the stored record, how often it changed (a
+/// calendar's `SEQUENCE`) and its resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BookedReservation {
+    pub stored: StoredReservation,
+    pub revision: u32,
+    pub resource: StoredResource,
+}
+
+/// Booking reads, outside the mutation loop: calendar files and feeds.
+#[async_trait::async_trait]
+pub trait ReservationStore {
+    async fn booked_reservation(&self, id: ReservationId) -> Result<Option<BookedReservation>>;
+    /// Every reservation `booker` made, cancelled ones too, by start.
+    async fn reservations_booked_by(&self, booker: AccountId) -> Result<Vec<BookedReservation>>;
+    /// Replaces the account's calendar feed token (its SHA-256).
+    async fn set_calendar_feed(
+        &self,
+        account: AccountId,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Removes the account's feed; false when it had none.
+    async fn revoke_calendar_feed(&self, account: AccountId) -> Result<bool>;
+    /// Whose feed a token opens.
+    async fn calendar_feed_account(&self, token_hash: [u8; 32]) -> Result<Option<AccountId>>;
+}
+
 /// How far back holds are read: the start of the oldest week a quota can look at.
 const HOLDS_LOOK_BACK: Duration = Duration::days(8);
 /// Most other resources of the same kind asked for a bumped booking's alternatives.

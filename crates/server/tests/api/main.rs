@@ -85,4 +85,5 @@ backend_suite!(
     reservations::an_unchecked_booking_is_released_after_its_grace_period,
     reservations::a_booking_reaches_only_its_booker_and_the_owner,
     reservations::racing_clients_never_double_book,
+    reservations::bookings_download_as_calendar_files_and_a_private_feed,
 );

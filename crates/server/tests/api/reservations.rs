@@ -11,7 +11,9 @@ use serde_json::{json, Value};
 use sharehub_core::booking::{
     most_units_held, BookingCalendar, BookingRefusal, Hold, Reservation, ReservationStatus,
 };
-use sharehub_core::wire::{Alternative, Change, ChangesPage, MutationOutcome, MutationResults};
+use sharehub_core::wire::{
+    Alternative, Change, ChangesPage, MutationOutcome, MutationResults, SignedIn,
+};
 use uuid::Uuid;
 
 use crate::support::{resource_json, TestServer};
@@ -520,14 +522,15 @@ pub async fn a_booking_reaches_only_its_booker_and_the_owner(server: &TestServer
 
 /// Clients racing through HTTP for overlapping times of a room with `units` units: the
 /// owner's view of every booking afterwards never has more than `units` at one instant.
-async fn race(server: &TestServer, units: u32, clients: usize) {
-    let owner = server.register("owner").await;
+async fn race(
+    server: &TestServer,
+    owner: &SignedIn,
+    people: &[Arc<SignedIn>],
+    units: u32,
+    clients: usize,
+) {
     let room = bookable_room(server, &owner.token, json!({"units": units})).await;
-    // A handful of people (registering is slow by design), many requests at once.
-    let mut people = Vec::new();
-    for i in 0..clients.min(8) {
-        people.push(Arc::new(server.register(&format!("racer{i}")).await));
-    }
+    let people = &people[..clients.min(people.len())];
     let base = seoul(1, "09:00");
     let mut tasks = Vec::new();
     for i in 0..clients {
@@ -586,9 +589,163 @@ async fn race(server: &TestServer, units: u32, clients: usize) {
 }
 
 pub async fn racing_clients_never_double_book(server: &TestServer) {
+    let owner = server.register("owner").await;
+    // A handful of people (registering is slow and rate-limited by design), racing with
+    // many requests at once.
+    let mut people = Vec::new();
+    for i in 0..8 {
+        people.push(Arc::new(server.register(&format!("racer{i}")).await));
+    }
     for units in [1, 3] {
         for clients in [1, 8, 64, 256] {
-            race(server, units, clients).await;
+            race(server, &owner, &people, units, clients).await;
         }
     }
+}
+
+/// Reads a calendar file with Python's icalendar (`SHAREHUB_PYTHON`, set by
+/// scripts/test.sh from scripts/test-venv.sh), which also checks CRLF and line lengths.
+fn parsed_by_icalendar(file: &[u8]) -> Value {
+    let python = std::env::var("SHAREHUB_PYTHON").unwrap_or_else(|_| {
+        panic!(
+            "SHAREHUB_PYTHON is not set: the calendar tests read files with Python's icalendar. \
+             Run `export SHAREHUB_PYTHON=$(scripts/test-venv.sh)` first (scripts/test.sh does)."
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bookings.ics");
+    std::fs::write(&path, file).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/check_ics.py");
+    let output = std::process::Command::new(python)
+        .arg(script)
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "icalendar refused the file: {}\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(file)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+pub async fn bookings_download_as_calendar_files_and_a_private_feed(server: &TestServer) {
+    let owner = server.register("owner").await;
+    let booker = server.register("booker").await;
+    let stranger = server.register("stranger").await;
+    let room = bookable_room(server, &owner.token, json!({})).await;
+    let (kept, args) = request(room, seoul(1, "10:00"), seoul(1, "11:30"));
+    applied(&mutate(server, &booker.token, "reservation.request", args).await);
+    let (cancelled, args) = request(room, seoul(2, "14:00"), seoul(2, "15:00"));
+    applied(&mutate(server, &booker.token, "reservation.request", args).await);
+    applied(
+        &mutate(
+            server,
+            &booker.token,
+            "reservation.cancel",
+            json!({"id": cancelled}),
+        )
+        .await,
+    );
+
+    // One booking's file, in English: the booker and the owner may fetch it, no one else.
+    let path = format!("/v1/reservations/{kept}/calendar.ics?lang=en");
+    let file = server
+        .get(&path, Some(&booker.token))
+        .await
+        .expect(StatusCode::OK);
+    assert!(
+        file.content_type.starts_with("text/calendar"),
+        "{}",
+        file.content_type
+    );
+    let read = parsed_by_icalendar(&file.body);
+    assert_eq!(read["version"], "2.0");
+    assert_eq!(read["events"].as_array().unwrap().len(), 1);
+    let event = &read["events"][0];
+    assert_eq!(event["uid"], format!("{kept}@sharehub"));
+    assert_eq!(event["summary"], "Meeting room");
+    assert_eq!(event["status"], "CONFIRMED");
+    let start: DateTime<Utc> = event["start"].as_str().unwrap().parse().unwrap();
+    assert_eq!(start, seoul(1, "10:00"));
+    server
+        .get(&path, Some(&owner.token))
+        .await
+        .expect(StatusCode::OK);
+    server
+        .get(&path, Some(&stranger.token))
+        .await
+        .problem(StatusCode::NOT_FOUND, "not-found");
+    server
+        .get(&path, None)
+        .await
+        .problem(StatusCode::UNAUTHORIZED, "unauthenticated");
+
+    // The private feed: both bookings, the cancelled one as cancelled with a higher
+    // SEQUENCE; a move bumps the SEQUENCE and keeps the UID.
+    let feed: sharehub_core::wire::CalendarFeed = server
+        .post("/v1/calendar-feed", Some(&booker.token), json!({}))
+        .await
+        .expect(StatusCode::CREATED)
+        .json();
+    let events = |body: &[u8]| {
+        parsed_by_icalendar(body)["events"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let first = events(
+        &server
+            .get(&feed.path, None)
+            .await
+            .expect(StatusCode::OK)
+            .body,
+    );
+    assert_eq!(first.len(), 2);
+    let by_uid = |events: &[Value], id: Uuid| {
+        events
+            .iter()
+            .find(|e| e["uid"] == format!("{id}@sharehub"))
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(by_uid(&first, cancelled)["status"], "CANCELLED");
+    assert_eq!(by_uid(&first, kept)["summary"], "공구 Meeting room");
+    let moved = json!({"id": kept, "start": seoul(1, "12:00"), "end": seoul(1, "13:00")});
+    applied(&mutate(server, &booker.token, "reservation.move", moved).await);
+    let second = events(
+        &server
+            .get(&feed.path, None)
+            .await
+            .expect(StatusCode::OK)
+            .body,
+    );
+    assert!(by_uid(&second, kept)["sequence"].as_i64() > by_uid(&first, kept)["sequence"].as_i64());
+    // A new feed replaces the old path; revoking ends it; a made-up path finds nothing.
+    let renewed: sharehub_core::wire::CalendarFeed = server
+        .post("/v1/calendar-feed", Some(&booker.token), json!({}))
+        .await
+        .expect(StatusCode::CREATED)
+        .json();
+    assert_ne!(renewed.path, feed.path);
+    server
+        .get(&feed.path, None)
+        .await
+        .problem(StatusCode::NOT_FOUND, "not-found");
+    server
+        .delete("/v1/calendar-feed", Some(&booker.token))
+        .await
+        .expect(StatusCode::NO_CONTENT);
+    server
+        .get(&renewed.path, None)
+        .await
+        .problem(StatusCode::NOT_FOUND, "not-found");
+    server
+        .get(
+            "/v1/calendar-feeds/00000000000000000000000000000000.ics",
+            None,
+        )
+        .await
+        .problem(StatusCode::NOT_FOUND, "not-found");
 }

@@ -24,6 +24,7 @@ CREATE TABLE reservation (
     status          text NOT NULL CHECK (status IN ('pending', 'confirmed', 'declined', 'cancelled', 'released')),
     single_unit     boolean NOT NULL,   -- the resource had one unit when booked
     version         bigint NOT NULL,
+    revision        integer NOT NULL DEFAULT 0, -- how often it changed: the calendar's SEQUENCE
     body            text NOT NULL,      -- JSON of sharehub_core::booking::Reservation
     CHECK (starts_at < ends_at AND ends_at <= blocks_until),
     CONSTRAINT reservation_never_double_booked EXCLUDE USING gist (
@@ -38,4 +39,12 @@ CREATE INDEX reservation_by_booker ON reservation (booker_id, starts_at);
 CREATE TABLE no_show (
     account_id uuid PRIMARY KEY REFERENCES account (id),
     count      integer NOT NULL
+);
+
+-- Each person's private calendar feed of their bookings: the URL carries a random token,
+-- only its SHA-256 is kept; making a new one or revoking replaces it.
+CREATE TABLE calendar_feed (
+    account_id uuid PRIMARY KEY REFERENCES account (id),
+    token_hash bytea NOT NULL UNIQUE,
+    created_at bigint NOT NULL
 );

@@ -13,13 +13,18 @@ use uuid::Uuid;
 use super::change_log::append_change;
 use super::resources::resource_in;
 use super::PgTx;
+use super::PostgresStorage;
 use crate::audience::Audience;
 use crate::error::{Error, Result};
 use crate::rules::{StoredReservation, StoredResource};
-use crate::storage::reservations::{calendar_entity, ReservationTx};
+use crate::storage::reservations::{
+    calendar_entity, BookedReservation, ReservationStore, ReservationTx,
+};
 use crate::storage::{from_millis, from_millis_opt, millis};
 
 const RESERVATION_COLUMNS: &str = "body, blocks_until, lapses_at";
+/// The columns of a [`BookedReservation`] read (`revision` after the stored ones).
+const BOOKED_COLUMNS: &str = "body, blocks_until, lapses_at, revision, resource_id";
 
 fn read_reservation(row: &Row) -> Result<StoredReservation> {
     let body: String = row.try_get(0)?;
@@ -157,7 +162,8 @@ impl ReservationTx for PgTx<'_> {
                  ON CONFLICT (id) DO UPDATE SET starts_at = excluded.starts_at,
                      ends_at = excluded.ends_at, blocks_until = excluded.blocks_until,
                      lapses_at = excluded.lapses_at, units = excluded.units,
-                     status = excluded.status, version = excluded.version, body = excluded.body",
+                     status = excluded.status, version = excluded.version, body = excluded.body,
+                     revision = reservation.revision + 1",
                 &[
                     &reservation.id.0,
                     &reservation.resource_id.0,
@@ -255,5 +261,95 @@ impl ReservationTx for PgTx<'_> {
             body.as_deref(),
         )
         .await
+    }
+}
+
+async fn read_booked(client: &impl GenericClient, row: &Row) -> Result<BookedReservation> {
+    let stored = read_reservation(row)?;
+    let resource_id = ResourceId(row.try_get(4)?);
+    let resource = resource_in(client, resource_id).await?.ok_or_else(|| {
+        Error::corrupt(format!("reservation of a missing resource {resource_id}"))
+    })?;
+    Ok(BookedReservation {
+        stored,
+        revision: row.try_get::<_, i32>(3)? as u32,
+        resource,
+    })
+}
+
+#[async_trait::async_trait]
+impl ReservationStore for PostgresStorage {
+    async fn booked_reservation(&self, id: ReservationId) -> Result<Option<BookedReservation>> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                &format!("SELECT {BOOKED_COLUMNS} FROM reservation WHERE id = $1"),
+                &[&id.0],
+            )
+            .await?;
+        match row {
+            Some(row) => Ok(Some(read_booked(&client, &row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn reservations_booked_by(&self, booker: AccountId) -> Result<Vec<BookedReservation>> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {BOOKED_COLUMNS} FROM reservation WHERE booker_id = $1 ORDER BY starts_at"
+                ),
+                &[&booker.0],
+            )
+            .await?;
+        let mut found = Vec::with_capacity(rows.len());
+        for row in &rows {
+            found.push(read_booked(&client, row).await?);
+        }
+        Ok(found)
+    }
+
+    async fn set_calendar_feed(
+        &self,
+        account: AccountId,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.client()
+            .await?
+            .execute(
+                "INSERT INTO calendar_feed (account_id, token_hash, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (account_id) DO UPDATE SET token_hash = excluded.token_hash,
+                     created_at = excluded.created_at",
+                &[&account.0, &token_hash.as_slice(), &millis(now)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn revoke_calendar_feed(&self, account: AccountId) -> Result<bool> {
+        Ok(self
+            .client()
+            .await?
+            .execute(
+                "DELETE FROM calendar_feed WHERE account_id = $1",
+                &[&account.0],
+            )
+            .await?
+            > 0)
+    }
+
+    async fn calendar_feed_account(&self, token_hash: [u8; 32]) -> Result<Option<AccountId>> {
+        Ok(self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT account_id FROM calendar_feed WHERE token_hash = $1",
+                &[&token_hash.as_slice()],
+            )
+            .await?
+            .map(|row| row.try_get(0).map(AccountId))
+            .transpose()?)
     }
 }

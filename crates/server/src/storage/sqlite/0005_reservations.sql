@@ -20,6 +20,7 @@ CREATE TABLE reservation (
     units           INTEGER NOT NULL CHECK (units >= 1),
     status          TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'declined', 'cancelled', 'released')),
     version         INTEGER NOT NULL,
+    revision        INTEGER NOT NULL DEFAULT 0, -- how often it changed: the calendar's SEQUENCE
     body            TEXT NOT NULL,      -- JSON of sharehub_core::booking::Reservation
     CHECK (starts_at < ends_at AND ends_at <= blocks_until)
 ) STRICT;
@@ -31,4 +32,12 @@ CREATE INDEX reservation_by_booker ON reservation (booker_id, starts_at);
 CREATE TABLE no_show (
     account_id TEXT PRIMARY KEY REFERENCES account (id),
     count      INTEGER NOT NULL
+) STRICT;
+
+-- Each person's private calendar feed of their bookings: the URL carries a random token,
+-- only its SHA-256 is kept; making a new one or revoking replaces it.
+CREATE TABLE calendar_feed (
+    account_id TEXT PRIMARY KEY REFERENCES account (id),
+    token_hash BLOB NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
 ) STRICT;

@@ -11,14 +11,19 @@ use uuid::Uuid;
 
 use super::change_log::append_change;
 use super::resources::resource_in;
+use super::SqliteStorage;
 use super::{parse_uuid, SqliteTx};
 use crate::audience::Audience;
 use crate::error::{Error, Result};
 use crate::rules::{StoredReservation, StoredResource};
-use crate::storage::reservations::{calendar_entity, ReservationTx};
+use crate::storage::reservations::{
+    calendar_entity, BookedReservation, ReservationStore, ReservationTx,
+};
 use crate::storage::{from_millis, from_millis_opt, millis};
 
 const RESERVATION_COLUMNS: &str = "body, blocks_until, lapses_at";
+/// The columns of a [`BookedReservation`] read (`revision` after the stored ones).
+const BOOKED_COLUMNS: &str = "body, blocks_until, lapses_at, revision, resource_id";
 
 pub(crate) fn read_reservation(row: &Row<'_>) -> Result<StoredReservation> {
     let body: String = row.get(0)?;
@@ -134,7 +139,8 @@ impl ReservationTx for SqliteTx<'_> {
                  ON CONFLICT (id) DO UPDATE SET starts_at = excluded.starts_at,
                      ends_at = excluded.ends_at, blocks_until = excluded.blocks_until,
                      lapses_at = excluded.lapses_at, units = excluded.units,
-                     status = excluded.status, version = excluded.version, body = excluded.body",
+                     status = excluded.status, version = excluded.version, body = excluded.body,
+                     revision = reservation.revision + 1",
             )?
             .execute(params![
                 id,
@@ -221,5 +227,93 @@ impl ReservationTx for SqliteTx<'_> {
             &Audience::public(),
             body.as_deref(),
         )
+    }
+}
+
+fn read_booked(conn: &Connection, row: &Row<'_>) -> Result<BookedReservation> {
+    let stored = read_reservation(row)?;
+    let resource_id = ResourceId(parse_uuid(&row.get::<_, String>(4)?)?);
+    let resource = resource_in(conn, resource_id)?.ok_or_else(|| {
+        Error::corrupt(format!("reservation of a missing resource {resource_id}"))
+    })?;
+    Ok(BookedReservation {
+        stored,
+        revision: row.get(3)?,
+        resource,
+    })
+}
+
+#[async_trait::async_trait]
+impl ReservationStore for SqliteStorage {
+    async fn booked_reservation(&self, id: ReservationId) -> Result<Option<BookedReservation>> {
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {BOOKED_COLUMNS} FROM reservation WHERE id = ?1"
+            ))?;
+            let mut rows = stmt.query([id.to_string()])?;
+            match rows.next()? {
+                Some(row) => Ok(Some(read_booked(conn, row)?)),
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+
+    async fn reservations_booked_by(&self, booker: AccountId) -> Result<Vec<BookedReservation>> {
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {BOOKED_COLUMNS} FROM reservation WHERE booker_id = ?1 ORDER BY starts_at"
+            ))?;
+            let mut rows = stmt.query([booker.to_string()])?;
+            let mut found = Vec::new();
+            while let Some(row) = rows.next()? {
+                found.push(read_booked(conn, row)?);
+            }
+            Ok(found)
+        })
+        .await
+    }
+
+    async fn set_calendar_feed(
+        &self,
+        account: AccountId,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write(move |tx| {
+            tx.prepare_cached(
+                "INSERT INTO calendar_feed (account_id, token_hash, created_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (account_id) DO UPDATE SET token_hash = excluded.token_hash,
+                     created_at = excluded.created_at",
+            )?
+            .execute(params![
+                account.to_string(),
+                token_hash.to_vec(),
+                millis(now)
+            ])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn revoke_calendar_feed(&self, account: AccountId) -> Result<bool> {
+        self.write(move |tx| {
+            Ok(tx
+                .prepare_cached("DELETE FROM calendar_feed WHERE account_id = ?1")?
+                .execute([account.to_string()])?
+                > 0)
+        })
+        .await
+    }
+
+    async fn calendar_feed_account(&self, token_hash: [u8; 32]) -> Result<Option<AccountId>> {
+        self.read(move |conn| {
+            let id: Option<String> = conn
+                .prepare_cached("SELECT account_id FROM calendar_feed WHERE token_hash = ?1")?
+                .query_row([token_hash.to_vec()], |row| row.get(0))
+                .optional()?;
+            id.map(|id| Ok(AccountId(parse_uuid(&id)?))).transpose()
+        })
+        .await
     }
 }
