@@ -338,8 +338,8 @@ impl ReservationStatus {
 }
 
 /// Where a booking stands as the device shows it: the server's [`ReservationStatus`], or
-/// one of the two states only a device knows (its request has not been answered yet, or was
-/// answered `bumped` because someone else got the time first).
+/// one of the states only a device knows (its request has not been answered yet, was
+/// answered `bumped` because someone else got the time first, or `refused` by a rule).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -353,10 +353,13 @@ pub enum BookingState {
     Released,
     /// The server gave the time to someone else first; the person picks another time.
     Bumped,
+    /// The server refused the request by a rule (too far ahead, off the steps, not for
+    /// this person…); the needs-attention item carries the refusal's code.
+    Refused,
 }
 
 impl BookingState {
-    pub const ALL: [BookingState; 7] = [
+    pub const ALL: [BookingState; 8] = [
         BookingState::Tentative,
         BookingState::Pending,
         BookingState::Confirmed,
@@ -364,6 +367,7 @@ impl BookingState {
         BookingState::Cancelled,
         BookingState::Released,
         BookingState::Bumped,
+        BookingState::Refused,
     ];
 
     /// Whether the booking keeps its time on the device (a tentative one does until the

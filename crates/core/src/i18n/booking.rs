@@ -287,6 +287,8 @@ pub fn booking_state(state: BookingState, language: Language) -> &'static str {
         (Language::En, S::Released) => "Released",
         (Language::Ko, S::Bumped) => "다른 시간 필요",
         (Language::En, S::Bumped) => "Needs another time",
+        (Language::Ko, S::Refused) => "예약 안 됨",
+        (Language::En, S::Refused) => "Not booked",
     }
 }
 
@@ -320,6 +322,10 @@ pub fn booking_state_explained(state: BookingState, language: Language) -> &'sta
         (Language::En, S::Bumped) => {
             "Someone else booked this time first. Please choose one of the nearby times."
         }
+        (Language::Ko, S::Refused) => {
+            "이 예약은 받아들여지지 않았어요. 이유를 확인하고 다시 골라 주세요."
+        }
+        (Language::En, S::Refused) => "This booking was not accepted. See why, and choose again.",
     }
 }
 
