@@ -147,6 +147,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 checked_in_at: None,
                 price_krw: 3000,
                 note: String::new(),
+                series_id: None,
             }),
         });
     }

@@ -130,6 +130,7 @@ fn booking(id: u128, booker: AccountId, start: DateTime<Utc>, hours: i64) -> Res
         checked_in_at: None,
         price_krw: 5000 * hours as u64,
         note: String::new(),
+        series_id: None,
     }
 }
 
@@ -438,6 +439,7 @@ fn a_request_is_tentative_and_holds_its_time_until_the_server_confirms_it() {
         id,
         status: ReservationStatus::Pending,
         note: "프로젝터 써도 될까요?".into(),
+        series_id: None,
         ..booking(0, ME, start, 2)
     };
     apply(

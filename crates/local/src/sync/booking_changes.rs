@@ -49,6 +49,7 @@ impl SyncStore {
             units: args.units,
             organisation_id: args.organisation_id,
             note: args.note.clone(),
+            series_id: None,
         }))?;
         Ok(ReservationRequested {
             booking: self.store().booking(id)?,
@@ -167,6 +168,7 @@ impl SyncStore {
                     units,
                     organisation_id,
                     note,
+                    series_id: None,
                 })
             };
             let next = match &change {

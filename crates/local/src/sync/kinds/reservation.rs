@@ -97,6 +97,7 @@ pub(crate) fn requested_reservation(
             booking_price_krw(pricing, args.start, args.end, args.units)
         }),
         note: args.note.clone(),
+        series_id: args.series_id,
     }
 }
 
@@ -638,6 +639,7 @@ mod tests {
             units: 2,
             organisation_id: None,
             note: "창가 자리".into(),
+            series_id: None,
         }
     }
 
