@@ -13,22 +13,7 @@ VENV="${SHAREHUB_VENV:-$ROOT/target/venv}"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 MAX_EXAMPLES="${SHAREHUB_SCHEMATHESIS_EXAMPLES:-100}"
 
-if [ ! -x "$VENV/bin/schemathesis" ]; then
-    echo "schemathesis.sh: creating $VENV" >&2
-    if ! python3 -m venv "$VENV" 2>/dev/null; then
-        if [ "$(id -u)" -eq 0 ]; then
-            DEBIAN_FRONTEND=noninteractive apt-get update -qq
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
-            python3 -m venv "$VENV"
-        else
-            echo "schemathesis.sh: python3 -m venv failed; install python3-venv" >&2
-            exit 1
-        fi
-    fi
-    "$VENV/bin/pip" install -q --upgrade pip
-    "$VENV/bin/pip" install -q 'schemathesis>=4,<5'
-fi
-PY="$VENV/bin/python"
+PY="$(SHAREHUB_VENV="$VENV" "$ROOT/scripts/test-venv.sh")"
 
 (cd "$ROOT" && cargo build -q -p sharehub-server --bin sharehub-server)
 SERVER="$TARGET/debug/sharehub-server"

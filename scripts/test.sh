@@ -25,6 +25,10 @@ scripts/wasm-cargo.sh build --locked -p sharehub-core
 step "build the app and the server for the end-to-end tests"
 cargo build --locked -p sharehub-app -p sharehub-server
 
+step "the tests' Python tools (schemathesis, icalendar)"
+SHAREHUB_PYTHON="$(scripts/test-venv.sh)"
+export SHAREHUB_PYTHON
+
 step "unit, integration and end-to-end tests (SQLite, and PostgreSQL in a throwaway cluster)"
 scripts/with-postgres.sh cargo test --locked --no-fail-fast --workspace --exclude sharehub-ui
 

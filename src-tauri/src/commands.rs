@@ -2,6 +2,7 @@
 //! (`sharehub_core::ipc_commands!`) and registered from it as `commands::<name>`.
 
 mod account;
+mod booking;
 mod map;
 mod place;
 mod position;
@@ -11,6 +12,7 @@ mod station;
 mod sync;
 
 pub use account::*;
+pub use booking::*;
 pub use map::*;
 pub use place::*;
 pub use position::*;

@@ -8,6 +8,9 @@ pub fn to_ipc(error: sharehub_local::Error) -> IpcError {
         E::ResourceNotFound(id) => IpcError::NotFound {
             what: format!("resource {id}"),
         },
+        E::ReservationNotFound(id) => IpcError::NotFound {
+            what: format!("booking {id}"),
+        },
         E::Invalid { field, problem } => IpcError::Invalid { field, problem },
         E::Offline { .. } => IpcError::Offline,
         E::Unauthorized { .. } | E::NotSignedIn => IpcError::Unauthorized,

@@ -362,6 +362,15 @@ impl SyncHub {
         changed.await.map(|((), status)| status)
     }
 
+    /// A booking change (request, cancel, move, check-in, decision, rules, an alternative
+    /// taken) on the engine's connection: shown at once, sent by the loop.
+    pub async fn booking_change<T: Send + 'static>(
+        &self,
+        change: impl FnOnce(&mut SyncStore) -> Result<T, sharehub_local::Error> + Send + 'static,
+    ) -> Result<(T, SyncStatus), IpcError> {
+        self.local_change(change).await
+    }
+
     /// Shares what the form describes (shown at once, sent by the loop).
     pub async fn share(&self, form: ResourceCreateArgs) -> Result<ResourceId, IpcError> {
         let shared = self.local_change(move |db| db.share(&form));

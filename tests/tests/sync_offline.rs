@@ -449,8 +449,8 @@ async fn a_first_sync_reports_progress_of_a_total_known_from_the_first_page(back
 
 /// A device that synced before its app knew a kind fetches that kind's records from the
 /// start (`since=0&kinds=<kind>`) before its ordinary pull, and ends equal to the server.
-/// The kind here is resources (the only one this build has), on a device made to look as
-/// if its earlier build had pulled without asking for them.
+/// The kinds here are all this build has (resources and bookings), on a device made to look
+/// as if its earlier build had pulled without asking for any of them.
 async fn a_kind_the_device_learns_later_is_fetched_from_the_start(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let hub = Hub::start_new(backend, dir.path()).await.unwrap();
@@ -509,7 +509,9 @@ async fn a_kind_the_device_learns_later_is_fetched_from_the_start(backend: Backe
         .with_db(|db| Ok((db.synced_kinds()?, db.catch_up()?)))
         .await
         .unwrap();
-    assert_eq!((synced, caught_up), (vec!["resource".to_owned()], None));
+    // Every kind this build knows (bookings too) is synced once the catch-up is done.
+    let every_kind = ["booking_calendar", "reservation", "resource"].map(str::to_owned);
+    assert_eq!((synced, caught_up), (every_kind.to_vec(), None));
     assert!(
         report.cursor > cursor,
         "the ordinary pull went on: {report:?}"

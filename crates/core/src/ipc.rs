@@ -12,11 +12,13 @@ use crate::text::Language;
 use crate::{Resource, ResourceId, ResourceKind, ResourceSummary};
 
 mod account;
+mod booking;
 mod command_table;
 mod map;
 mod near;
 mod places;
 pub use account::*;
+pub use booking::*;
 pub use map::*;
 pub use near::*;
 pub use places::*;

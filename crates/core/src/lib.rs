@@ -4,6 +4,7 @@
 //! Leptos UI (wasm), the Tauri shell, the local store and the server. It never depends on
 //! tokio, rusqlite, reqwest, axum, tauri or leptos.
 
+pub mod booking;
 pub mod demo;
 pub mod geo_point;
 pub mod i18n;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::{GeoPoint, LocalizedText};
 
 mod schedule;
-pub use schedule::{Day, OpeningSlot, WeeklySchedule};
+pub use schedule::{Day, OpeningSlot, WeeklySchedule, DEFAULT_ZONE};
 
 /// A resource id: a UUIDv7 made where the resource was first created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

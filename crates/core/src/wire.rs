@@ -6,6 +6,7 @@
 //! gain variants, and names never change meaning. Old clients ignore what they do not know.
 
 pub mod accounts;
+pub mod bookings;
 pub mod events;
 pub mod problem;
 pub mod resources;
@@ -16,12 +17,15 @@ pub use accounts::{
     AccountId, AccountView, LoginRequest, RegisterRequest, Role, RoleChange, SessionId,
     SessionInfo, SessionList, SignedIn,
 };
+pub use bookings::{CalendarFeed, CalendarQuery};
 pub use events::{SyncEvent, SyncEventsQuery, SYNC_EVENT_NAME};
 pub use problem::Problem;
 pub use resources::{BoundingBox, ResourceListPage, ResourceListQuery, ResourceView};
 pub use stations::{StationLiveStatus, StationStatusList, StationStatusQuery};
 pub use sync::{
-    Alternative, Change, ChangesPage, ChangesQuery, EntityKind, Mutation, MutationBatch,
-    MutationOutcome, MutationRequest, MutationResult, MutationResults, ResourceCreateArgs,
-    ResourceRetireArgs, ResourceUpdateArgs, TombstoneReason,
+    Alternative, BookingSetRulesArgs, Change, ChangesPage, ChangesQuery, EntityKind, Mutation,
+    MutationBatch, MutationOutcome, MutationRequest, MutationResult, MutationResults,
+    ReservationCancelArgs, ReservationCheckInArgs, ReservationDecideArgs, ReservationMoveArgs,
+    ReservationRequestArgs, ResourceCreateArgs, ResourceRetireArgs, ResourceUpdateArgs,
+    TombstoneReason,
 };

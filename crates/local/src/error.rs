@@ -1,3 +1,4 @@
+use sharehub_core::booking::ReservationId;
 use sharehub_core::ResourceId;
 
 /// Everything that can go wrong in the local store.
@@ -9,6 +10,8 @@ pub enum Error {
     Migration(#[from] rusqlite_migration::Error),
     #[error("no shared resource with id {0}")]
     ResourceNotFound(ResourceId),
+    #[error("no booking with id {0} on this device")]
+    ReservationNotFound(ReservationId),
     #[error("stored row {id} cannot be read back: {detail}")]
     CorruptRow { id: String, detail: String },
     #[error("invalid {field}: {problem}")]
@@ -55,6 +58,7 @@ impl Error {
             Error::Sqlite(_)
             | Error::Migration(_)
             | Error::ResourceNotFound(_)
+            | Error::ReservationNotFound(_)
             | Error::CorruptRow { .. }
             | Error::Invalid { .. }
             | Error::Unauthorized { .. }

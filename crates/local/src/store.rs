@@ -10,6 +10,7 @@ use rusqlite_migration::{Migrations, M};
 use crate::error::Result;
 
 pub(crate) mod areas;
+pub mod bookings;
 mod map_view;
 mod near;
 mod opening_hours;
@@ -36,11 +37,12 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("store/migrations/0005_station_status.sql")),
         M::up(include_str!("store/migrations/0006_boxes_after_pull.sql")),
         M::up(include_str!("store/migrations/0007_sync_many_kinds.sql")),
+        M::up(include_str!("store/migrations/0008_bookings.sql")),
     ])
 });
 
 /// Number of migrations this build knows: the newest schema version.
-pub const MIGRATIONS_COUNT: usize = 7;
+pub const MIGRATIONS_COUNT: usize = 8;
 
 /// One connection to the device's database file.
 #[derive(Debug)]

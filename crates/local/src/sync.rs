@@ -45,6 +45,7 @@
 //! ```
 
 mod account;
+mod booking_changes;
 mod client;
 mod copies;
 mod engine;

@@ -35,6 +35,10 @@ const RELEASED: &[(&str, &str)] = &[
         "0006_boxes_after_pull.sql",
         "306af99c8b7f0732a914e17d3aefc777dead7921bf9d48e07f44c975ab2a080e",
     ),
+    (
+        "0007_sync_many_kinds.sql",
+        "79c19aacb46ba18ab403823340dcdd48227271934e077a49498f2115d6a732ed",
+    ),
 ];
 
 #[test]

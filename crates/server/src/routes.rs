@@ -16,6 +16,7 @@ use crate::state::AppState;
 
 pub mod accounts;
 pub mod health;
+pub mod reservations;
 pub mod resources;
 pub mod sessions;
 pub mod stations;
@@ -36,6 +37,7 @@ pub mod sync;
         (name = "resources", description = "Shared resources and the public listing"),
         (name = "sync", description = "Pulling changes, pushing mutations and live events"),
         (name = "stations", description = "Live counts of public-bike stations"),
+        (name = "bookings", description = "Bookings as calendar files and private calendar feeds (bookings are made through sync)"),
         (name = "operations", description = "Health and readiness")
     )
 )]
@@ -74,6 +76,12 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(sync::mutations))
         .routes(routes!(sync::events::events))
         .routes(gzipped(routes!(stations::status)))
+        .routes(routes!(reservations::calendar_file))
+        .routes(routes!(
+            reservations::feed_create,
+            reservations::feed_revoke
+        ))
+        .routes(routes!(reservations::feed))
 }
 
 /// Answers gzip-compressed to clients that accept it (large JSON that changes every minute).

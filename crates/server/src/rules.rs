@@ -3,12 +3,15 @@
 //! (see [`crate::storage::mutations`]), so the rules exist once. One module per kind of
 //! record, one `decide_*` function per mutation.
 
+use sharehub_core::booking::BookingRefusal;
 use sharehub_core::resource::FieldProblem;
 use sharehub_core::wire::{AccountId, Role};
 use sharehub_core::Resource;
 
+pub mod reservations;
 pub mod resources;
 
+pub use reservations::{ReservationDecision, StoredReservation};
 pub use resources::{ResourceDecision, StoredResource};
 
 /// Who is acting.
@@ -24,6 +27,8 @@ pub struct Refusal {
     pub kind: RefusalKind,
     pub reason: String,
     pub problems: Vec<FieldProblem>,
+    /// For bookings: the rule that refused, as a code the device words in its language.
+    pub code: Option<BookingRefusal>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +46,7 @@ impl Refusal {
             kind,
             reason: reason.into(),
             problems: Vec::new(),
+            code: None,
         }
     }
 }

@@ -36,6 +36,7 @@ pub mod accounts;
 pub mod change_log;
 pub mod mutations;
 pub mod postgres;
+pub mod reservations;
 pub mod resources;
 pub mod sessions;
 pub mod sqlite;
@@ -45,6 +46,7 @@ pub use accounts::{AccountStore, StoredAccount};
 pub use change_log::{ChangeNotifier, ChangeRow, Published, SyncStore};
 pub use mutations::{BatchMutation, WriteResult};
 pub use postgres::PostgresStorage;
+pub use reservations::{BookedReservation, ReservationStore};
 pub use resources::{like_pattern, search_text, ResourceFilter, ResourceStore};
 pub use sessions::{SessionStore, StoredSession};
 pub use sqlite::SqliteStorage;
@@ -54,7 +56,15 @@ pub use stations::StationStore;
 /// blocking work off the async runtime.
 #[async_trait]
 pub trait Storage:
-    AccountStore + SessionStore + ResourceStore + StationStore + SyncStore + Send + Sync + 'static
+    AccountStore
+    + SessionStore
+    + ResourceStore
+    + ReservationStore
+    + StationStore
+    + SyncStore
+    + Send
+    + Sync
+    + 'static
 {
     /// `sqlite` or `postgres`, for logs and `/readyz`.
     fn backend(&self) -> &'static str;

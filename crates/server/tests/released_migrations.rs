@@ -19,6 +19,14 @@ const RELEASED_SQLITE: &[(&str, &str)] = &[
         "0002_station_status.sql",
         "9df6eb93204ac14f5e9f30351392a4f10cc3b40095d26f6ebaef22cddfa11cd6",
     ),
+    (
+        "0003_change_audience.sql",
+        "d5f9fadc5d7648f3c59b0d2d291f50d05583f9bba6533bf7162f74c2862b1ad2",
+    ),
+    (
+        "0004_resource_shown_place.sql",
+        "b7b4805b7f8d2d11aca6d09b91b0a8faefa73ac4efdb3378ee26bca9da77b10c",
+    ),
 ];
 
 /// (file under `src/storage/postgres/`, SHA-256).
@@ -30,6 +38,14 @@ const RELEASED_POSTGRES: &[(&str, &str)] = &[
     (
         "0002_station_status.sql",
         "b50f498632a7920f7d6182d75e75adc6aad7903560dca6da184d759389a74021",
+    ),
+    (
+        "0003_change_audience.sql",
+        "ffec52c16cfdd05bdefdc066d103d37af7c635d3d62fec44f41f5006fc51311b",
+    ),
+    (
+        "0004_resource_shown_place.sql",
+        "194d3bdc49deb752e1164f91fe1ce361bb24c8c9ff882edb0959323650e5b8ff",
     ),
 ];
 

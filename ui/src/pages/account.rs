@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use sharehub_core::i18n::{self, error_message, Msg};
 use sharehub_core::ipc::{
     AccountRegister, AccountSignIn, AccountSignOut, AttentionEditArgs, AttentionEntryArgs,
-    AttentionItem, ChangeAction, IpcError, NoArgs, RegisterArgs, ResourceCreate,
-    ResourceCreateArgs, SignInArgs, SyncAttentionDiscard, SyncAttentionEdit, SyncAttentionList,
-    SyncAttentionRetry, SyncStatus, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS,
+    AttentionItem, IpcError, NoArgs, RegisterArgs, ResourceCreate, ResourceCreateArgs, SignInArgs,
+    SyncAttentionDiscard, SyncAttentionEdit, SyncAttentionList, SyncAttentionRetry, SyncStatus,
+    MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS,
 };
 use sharehub_core::ResourceKind;
 
@@ -194,7 +194,7 @@ fn NeedsAttention() -> impl IntoView {
         let args = AttentionEntryArgs { entry: item.entry };
         let again = args.clone();
         let name = item.name.clone();
-        let editable = item.action != ChangeAction::Retire;
+        let editable = item.action.has_typed_text();
         let editing = RwSignal::new(false);
         let resource = item.resource;
         let reason = item.reason.clone();

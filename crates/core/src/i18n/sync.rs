@@ -111,6 +111,18 @@ pub fn change_action(language: Language, action: ChangeAction) -> &'static str {
         (Language::En, ChangeAction::Update) => "Edit",
         (Language::Ko, ChangeAction::Retire) => "내리기",
         (Language::En, ChangeAction::Retire) => "Removal",
+        (Language::Ko, ChangeAction::SetBookingRules) => "예약 규칙",
+        (Language::En, ChangeAction::SetBookingRules) => "Booking rules",
+        (Language::Ko, ChangeAction::Book) => "예약",
+        (Language::En, ChangeAction::Book) => "Booking",
+        (Language::Ko, ChangeAction::CancelBooking) => "예약 취소",
+        (Language::En, ChangeAction::CancelBooking) => "Cancellation",
+        (Language::Ko, ChangeAction::MoveBooking) => "예약 시간 변경",
+        (Language::En, ChangeAction::MoveBooking) => "New time",
+        (Language::Ko, ChangeAction::CheckIn) => "체크인",
+        (Language::En, ChangeAction::CheckIn) => "Check-in",
+        (Language::Ko, ChangeAction::DecideBooking) => "예약 승인·거절",
+        (Language::En, ChangeAction::DecideBooking) => "Approval",
     }
 }
 

@@ -121,6 +121,23 @@ pub enum ChangeAction {
     Create,
     Update,
     Retire,
+    /// `booking.set_rules`.
+    SetBookingRules,
+    /// `reservation.request`.
+    Book,
+    CancelBooking,
+    MoveBooking,
+    CheckIn,
+    /// The owner's approval or refusal of a request.
+    DecideBooking,
+}
+
+impl ChangeAction {
+    /// Whether the needs-attention list can edit the change's name and description
+    /// (`SyncAttentionEdit`): only sharing and editing a resource have them.
+    pub fn has_typed_text(self) -> bool {
+        matches!(self, ChangeAction::Create | ChangeAction::Update)
+    }
 }
 
 /// A local change the server refused or bumped.
@@ -137,6 +154,10 @@ pub struct AttentionItem {
     /// Why, in the server's words.
     pub reason: String,
     pub made_at: DateTime<Utc>,
+    /// For a booking change: the booking, the refusal's code and, when bumped, the other
+    /// times offered (`ReservationTakeAlternative` books one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking: Option<super::BookingAttention>,
 }
 
 pub struct SyncAttentionList;

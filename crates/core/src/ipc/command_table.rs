@@ -35,6 +35,16 @@ macro_rules! ipc_commands {
             sync_attention_retry: SyncAttentionRetry(AttentionEntryArgs) -> SyncStatus,
             sync_attention_edit: SyncAttentionEdit(AttentionEditArgs) -> SyncStatus,
             sync_attention_discard: SyncAttentionDiscard(AttentionEntryArgs) -> SyncStatus,
+            booking_availability: BookingAvailability(AvailabilityArgs) -> Availability,
+            booking_rules_set: BookingRulesSet(BookingRulesSetArgs) -> SyncStatus,
+            booking_requests: BookingRequests(NoArgs) -> Vec<BookingRow>,
+            reservation_list: ReservationList(NoArgs) -> MyBookings,
+            reservation_request: ReservationRequest(ReservationRequestArgs) -> ReservationRequested,
+            reservation_cancel: ReservationCancel(ReservationIdArgs) -> BookingRow,
+            reservation_move: ReservationMove(ReservationMoveArgs) -> BookingRow,
+            reservation_check_in: ReservationCheckIn(ReservationIdArgs) -> BookingRow,
+            reservation_decide: ReservationDecide(ReservationDecideArgs) -> BookingRow,
+            reservation_take_alternative: ReservationTakeAlternative(TakeAlternativeArgs) -> ReservationRequested,
         }
     };
 }

@@ -9,7 +9,10 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use chrono::{DateTime, Utc};
+
 use super::ResourceView;
+use crate::booking::{BookingCalendar, BookingRefusal, BookingRules, Reservation, ReservationId};
 use crate::resource::FieldProblem;
 use crate::{Resource, ResourceId};
 
@@ -84,15 +87,25 @@ impl ChangesQuery {
 #[serde(rename_all = "snake_case")]
 pub enum EntityKind {
     Resource,
+    /// A booking: its booker, the resource's owner and the booking organisation see it.
+    Reservation,
+    /// A bookable resource's public rules and busy spans (id: the resource's id).
+    BookingCalendar,
 }
 
 impl EntityKind {
     /// Every kind this build knows.
-    pub const ALL: [EntityKind; 1] = [EntityKind::Resource];
+    pub const ALL: [EntityKind; 3] = [
+        EntityKind::Resource,
+        EntityKind::Reservation,
+        EntityKind::BookingCalendar,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             EntityKind::Resource => "resource",
+            EntityKind::Reservation => "reservation",
+            EntityKind::BookingCalendar => "booking_calendar",
         }
     }
 
@@ -123,6 +136,14 @@ pub enum Change {
         seq: u64,
         record: Box<ResourceView>,
     },
+    Reservation {
+        seq: u64,
+        record: Box<Reservation>,
+    },
+    BookingCalendar {
+        seq: u64,
+        record: Box<BookingCalendar>,
+    },
     Tombstone {
         seq: u64,
         entity: EntityKind,
@@ -140,7 +161,10 @@ impl Change {
     /// still moves past it).
     pub fn seq(&self) -> Option<u64> {
         match self {
-            Change::Resource { seq, .. } | Change::Tombstone { seq, .. } => Some(*seq),
+            Change::Resource { seq, .. }
+            | Change::Reservation { seq, .. }
+            | Change::BookingCalendar { seq, .. }
+            | Change::Tombstone { seq, .. } => Some(*seq),
             Change::Unknown => None,
         }
     }
@@ -149,6 +173,8 @@ impl Change {
     pub fn entity(&self) -> Option<EntityKind> {
         match self {
             Change::Resource { .. } => Some(EntityKind::Resource),
+            Change::Reservation { .. } => Some(EntityKind::Reservation),
+            Change::BookingCalendar { .. } => Some(EntityKind::BookingCalendar),
             Change::Tombstone { entity, .. } => Some(*entity),
             Change::Unknown => None,
         }
@@ -252,6 +278,93 @@ mutations! {
     ResourceUpdate(ResourceUpdateArgs) = "resource.update",
     /// Stop sharing a resource.
     ResourceRetire(ResourceRetireArgs) = "resource.retire",
+    /// The owner sets (or, with `rules: null`, removes) a resource's booking rules.
+    BookingSetRules(BookingSetRulesArgs) = "booking.set_rules",
+    /// Ask for a booking; the server confirms it, holds it pending the owner's approval,
+    /// or bumps it with other times.
+    ReservationRequest(ReservationRequestArgs) = "reservation.request",
+    /// The booker (or the owner) cancels a booking that still holds its slot.
+    ReservationCancel(ReservationCancelArgs) = "reservation.cancel",
+    /// Change a booking's time in one step: refused, it keeps its old time.
+    ReservationMove(ReservationMoveArgs) = "reservation.move",
+    /// The booker says they are there.
+    ReservationCheckIn(ReservationCheckInArgs) = "reservation.check_in",
+    /// The resource's owner approves or declines a pending request.
+    ReservationDecide(ReservationDecideArgs) = "reservation.decide",
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BookingSetRulesArgs {
+    pub resource_id: ResourceId,
+    /// `null`: the resource takes no more bookings (existing ones stay).
+    pub rules: Option<BookingRules>,
+}
+
+fn one_unit() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReservationRequestArgs {
+    /// Made on the device (UUIDv7), so the tentative booking keeps its id.
+    pub id: ReservationId,
+    pub resource_id: ResourceId,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    #[serde(default = "one_unit")]
+    #[cfg_attr(feature = "openapi", schema(format = Int64, minimum = 1, maximum = 1000))]
+    pub units: u32,
+    /// Book on behalf of this organisation (the person must be a member).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_id: Option<uuid::Uuid>,
+    /// A note to the owner.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
+    pub note: String,
+    /// One booking of a recurring series (the device previews the series with
+    /// `booking::preview` and sends one request per date it keeps; the id groups them, so a
+    /// person can cancel one date, the rest, or a range).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series_id: Option<uuid::Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReservationCancelArgs {
+    pub id: ReservationId,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReservationMoveArgs {
+    pub id: ReservationId,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReservationCheckInArgs {
+    pub id: ReservationId,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReservationDecideArgs {
+    pub id: ReservationId,
+    pub approve: bool,
+    /// Said to the booker (required words are not: an empty reason is allowed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -293,22 +406,38 @@ pub enum MutationOutcome {
         reason: String,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         problems: Vec<FieldProblem>,
+        /// For bookings: which rule refused, for the device to word in the person's
+        /// language (`reason` is the English words for logs and older apps).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<BookingRefusal>,
     },
     /// Not done because someone else got there first; pick one of `alternatives` (or
     /// re-apply the edit on the current record) and send a new mutation.
     Bumped {
         reason: String,
         alternatives: Vec<Alternative>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<BookingRefusal>,
     },
 }
 
 /// Something the person can choose instead of a bumped mutation.
+// A few of these travel per bumped mutation, so the size of the record variant does not
+// matter; boxing it would change the patterns every crate matches it with.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Alternative {
     /// The record as it is now on the server.
     CurrentResource { record: ResourceView },
+    /// A free time for a bumped booking: the nearest free times of the same resource, or
+    /// the same kind of resource nearby at the asked time. Book it with a new request.
+    Slot {
+        resource_id: ResourceId,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -390,7 +519,10 @@ mod tests {
             vec![EntityKind::Resource]
         );
         assert_eq!(query(Some("poll_vote")).kinds(), Vec::<EntityKind>::new());
-        assert_eq!(ChangesQuery::kinds_param(&EntityKind::ALL), "resource");
+        assert_eq!(
+            ChangesQuery::kinds_param(&EntityKind::ALL),
+            "resource,reservation,booking_calendar"
+        );
     }
 
     #[test]

@@ -45,7 +45,7 @@ fn forget_in(tx: &Tx<'_>) -> Result<()> {
         "DELETE FROM server_copy;
          DELETE FROM outbox;
          UPDATE sync_state SET account_id = NULL, cursor = 0, full_pull = 0, boxes_pending = 0,
-             catch_up_kinds = NULL, catch_up_cursor = 0
+             catch_up_kinds = NULL, catch_up_cursor = 0, pulled_at = NULL
              WHERE id = 1;",
     )?;
     if boxes_pending {

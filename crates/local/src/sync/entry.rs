@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use sharehub_core::booking::BookingRefusal;
 use sharehub_core::resource::FieldProblem;
 use sharehub_core::wire::{Alternative, Mutation, MutationOutcome};
 use uuid::Uuid;
@@ -32,8 +33,12 @@ pub struct NeedsAttention {
     /// The fields the server found wrong, when it says.
     pub problems: Vec<FieldProblem>,
     /// For a bumped change: what the person can choose instead (the record as it is now
-    /// on the server, to compare with).
+    /// on the server, to compare with; other times for a booking).
     pub alternatives: Vec<Alternative>,
+    /// Bumped (someone else got there first) rather than refused.
+    pub bumped: bool,
+    /// For a booking change: which rule refused, for the app to word.
+    pub code: Option<BookingRefusal>,
     pub made_at: DateTime<Utc>,
 }
 

@@ -4,10 +4,13 @@
 //! a change to its kind's module; a new kind (reservations, events) is a module here, its
 //! table (a migration) and a line in each function below.
 
+mod booking_calendar;
+mod reservation;
 mod resource;
 
 use sharehub_core::wire::{Change, EntityKind, Mutation};
 
+pub(crate) use reservation::not_changeable;
 pub(crate) use resource::resource_mut;
 
 use super::record::RecordRef;
@@ -15,11 +18,15 @@ use super::record_kind::RecordKind;
 use crate::error::Result;
 
 static RESOURCES: resource::Resources = resource::Resources;
+static RESERVATIONS: reservation::Reservations = reservation::Reservations;
+static BOOKING_CALENDARS: booking_calendar::BookingCalendars = booking_calendar::BookingCalendars;
 
 /// The module of the kind `entity`.
 pub(crate) fn of_entity(entity: EntityKind) -> &'static dyn RecordKind {
     match entity {
         EntityKind::Resource => &RESOURCES,
+        EntityKind::Reservation => &RESERVATIONS,
+        EntityKind::BookingCalendar => &BOOKING_CALENDARS,
     }
 }
 
@@ -29,6 +36,13 @@ pub(crate) fn of_mutation(mutation: &Mutation) -> &'static dyn RecordKind {
         Mutation::ResourceCreate(_) | Mutation::ResourceUpdate(_) | Mutation::ResourceRetire(_) => {
             &RESOURCES
         }
+        // The rules travel in the resource's public calendar: setting them changes it.
+        Mutation::BookingSetRules(_) => &BOOKING_CALENDARS,
+        Mutation::ReservationRequest(_)
+        | Mutation::ReservationCancel(_)
+        | Mutation::ReservationMove(_)
+        | Mutation::ReservationCheckIn(_)
+        | Mutation::ReservationDecide(_) => &RESERVATIONS,
     }
 }
 

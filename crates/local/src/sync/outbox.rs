@@ -92,7 +92,7 @@ impl Tx<'_> {
     }
 
     /// Refuses a change its kind can already tell is wrong.
-    fn check_change(&self, change: &Mutation) -> Result<()> {
+    pub(crate) fn check_change(&self, change: &Mutation) -> Result<()> {
         let kind = kinds::of_mutation(change);
         let shown = kind.shown(self, kind.target(change)?)?.is_some();
         kind.check(change, shown)
@@ -167,13 +167,92 @@ impl Tx<'_> {
         match self.last_pending(record)? {
             Some((change, _)) => kind.show_pending(self, &change, copy.as_ref()),
             None => {
-                let Some(copy) = copy else {
-                    return Ok(());
-                };
-                kind.show_copy(self, record.id, &copy)?;
-                self.drop_copy(record)
+                if let Some(copy) = copy {
+                    kind.show_copy(self, record.id, &copy)?;
+                    self.drop_copy(record)?;
+                }
+                kind.show_settled(self, record.id)
             }
         }
+    }
+
+    /// The pending changes of `record`, oldest first (a kind whose changes name only the
+    /// record shows them all on top of the server's copy).
+    /// Each with the instant it was made.
+    pub(crate) fn pending_changes(
+        &self,
+        record: RecordRef,
+    ) -> Result<Vec<(Mutation, DateTime<Utc>)>> {
+        let mut stmt = self.prepare_cached(
+            "SELECT entry_id, name, args, created_at FROM outbox
+             WHERE entity = ?1 AND record_id = ?2 AND status = 'pending' ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(
+            params![record.entity.as_str(), record.id.to_string()],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            },
+        )?;
+        let mut changes = Vec::new();
+        for row in rows {
+            let (entry, name, args, made_at) = row?;
+            changes.push((
+                read_mutation(&entry, &name, &args)?,
+                DateTime::from_timestamp_millis(made_at).unwrap_or_default(),
+            ));
+        }
+        Ok(changes)
+    }
+
+    /// The newest change named `name` (`reservation.request`, …) of `record` that needs
+    /// attention, with the server's answer.
+    pub(crate) fn attention_of(
+        &self,
+        record: RecordRef,
+        name: &str,
+    ) -> Result<Option<(Mutation, Option<MutationOutcome>)>> {
+        let row: Option<(String, String, String, Option<String>)> = self
+            .prepare_cached(
+                "SELECT entry_id, name, args, outcome FROM outbox
+                 WHERE entity = ?1 AND record_id = ?2 AND status = 'needs_attention'
+                     AND name = ?3
+                 ORDER BY seq DESC LIMIT 1",
+            )?
+            .query_row(
+                params![record.entity.as_str(), record.id.to_string(), name],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        row.map(|(entry, name, args, outcome)| {
+            Ok((
+                read_mutation(&entry, &name, &args)?,
+                outcome.map(|o| from_json(&entry, &o)).transpose()?,
+            ))
+        })
+        .transpose()
+    }
+
+    /// Takes a refused or bumped change out of the outbox (for the person's choice of
+    /// what to do instead): its change and the server's answer. The record is not
+    /// refreshed here.
+    pub(crate) fn take_attention(
+        &self,
+        entry: OutboxEntryId,
+    ) -> Result<(Mutation, Option<MutationOutcome>)> {
+        let (seq, change) = self.needing_attention(entry)?;
+        let outcome: Option<String> = self
+            .prepare_cached("SELECT outcome FROM outbox WHERE seq = ?1")?
+            .query_row([seq], |r| r.get(0))?;
+        let outcome = outcome
+            .map(|o| from_json(&entry.to_string(), &o))
+            .transpose()?;
+        self.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
+        Ok((change, outcome))
     }
 }
 
@@ -230,16 +309,19 @@ impl SyncStore {
             let (entry, name, entity, record, args, outcome, created_at) = row?;
             let outcome: Option<MutationOutcome> =
                 outcome.map(|o| from_json(&entry, &o)).transpose()?;
-            let (reason, problems, alternatives) = match outcome {
-                Some(MutationOutcome::Rejected { reason, problems }) => {
-                    (reason, problems, Vec::new())
-                }
+            let (reason, problems, alternatives, bumped, code) = match outcome {
+                Some(MutationOutcome::Rejected {
+                    reason,
+                    problems,
+                    code,
+                }) => (reason, problems, Vec::new(), false, code),
                 Some(MutationOutcome::Bumped {
                     reason,
                     alternatives,
-                }) => (reason, Vec::new(), alternatives),
+                    code,
+                }) => (reason, Vec::new(), alternatives, true, code),
                 Some(MutationOutcome::Applied { .. }) | None => {
-                    (String::new(), Vec::new(), Vec::new())
+                    (String::new(), Vec::new(), Vec::new(), false, None)
                 }
             };
             list.push(NeedsAttention {
@@ -249,6 +331,8 @@ impl SyncStore {
                 reason,
                 problems,
                 alternatives,
+                bumped,
+                code,
                 made_at: DateTime::from_timestamp_millis(created_at).unwrap_or_default(),
             });
         }

@@ -231,6 +231,7 @@ mod tests {
         MutationOutcome::Rejected {
             reason: reason.into(),
             problems: vec![],
+            code: None,
         }
     }
 
@@ -240,6 +241,7 @@ mod tests {
         let bumped = MutationOutcome::Bumped {
             reason: "changed by someone else".into(),
             alternatives: Vec::<Alternative>::new(),
+            code: None,
         };
         let attention = |outcome: &MutationOutcome| Settle::NeedsAttention {
             outcome: outcome.clone(),

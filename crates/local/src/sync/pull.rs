@@ -18,6 +18,7 @@ use rusqlite::params;
 use sharehub_core::wire::{Change, ChangesPage, EntityKind};
 
 use super::kinds;
+use super::outbox::now_ms;
 use super::plan::{self, Boxes};
 use super::replica::{SyncStore, Tx};
 use crate::error::Result;
@@ -164,9 +165,13 @@ fn apply_page_in(tx: &Tx<'_>, since: u64, page: &ChangesPage) -> Result<PageAppl
         rtree::rebuild(tx)?;
     }
     let synced = plan::synced_after_page(&known_names(), &names(&synced), since);
+    // The pull reached the newest change: what the device shows (availability above all)
+    // is as of now.
+    let pulled_at = (!page.has_more).then(now_ms);
     tx.prepare_cached(
         "UPDATE sync_state SET cursor = ?1, full_pull = ?2, boxes_pending = ?3,
-             synced_kinds = ?4, skipped_changes = skipped_changes + ?5
+             synced_kinds = ?4, skipped_changes = skipped_changes + ?5,
+             pulled_at = coalesce(?6, pulled_at)
          WHERE id = 1",
     )?
     .execute(params![
@@ -175,6 +180,7 @@ fn apply_page_in(tx: &Tx<'_>, since: u64, page: &ChangesPage) -> Result<PageAppl
         boxes == Boxes::Later,
         synced.join(","),
         skipped as i64,
+        pulled_at,
     ])?;
     Ok(PageApplied {
         changes: page.changes.len() as u64,
@@ -265,6 +271,9 @@ fn resource_ids(page: &ChangesPage) -> String {
             id,
             ..
         } => Some(*id),
-        Change::Unknown => None,
+        Change::Reservation { .. }
+        | Change::BookingCalendar { .. }
+        | Change::Tombstone { .. }
+        | Change::Unknown => None,
     }))
 }

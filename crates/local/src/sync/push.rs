@@ -6,12 +6,14 @@
 use std::collections::HashSet;
 
 use rusqlite::params;
+use sharehub_core::wire::sync::MAX_BATCH_MUTATIONS;
 use sharehub_core::wire::{Mutation, MutationOutcome, MutationRequest, MutationResult};
 
 use super::kinds;
 use super::outbox::{now_ms, read_mutation, read_record};
 use super::plan::{self, Queued, Settle};
 use super::record::RecordRef;
+use super::record_kind::Known;
 use super::replica::{to_json, SyncStore, Tx};
 use crate::error::Result;
 
@@ -119,7 +121,12 @@ impl SyncStore {
                 let record = outgoing.record;
                 match decision {
                     Settle::Confirm { version } => {
-                        tx.learn(record, &kind.applied(&outgoing.change, version, me)?)?;
+                        let known = Known {
+                            copy: tx.copy(record)?,
+                            shown: kind.shown(tx, record.id)?,
+                        };
+                        let copy = kind.applied(&outgoing.change, version, me, &known)?;
+                        tx.learn(record, &copy)?;
                         tx.prepare_cached(
                             "UPDATE outbox SET status = 'applied', outcome = ?2, updated_at = ?3
                              WHERE seq = ?1",
@@ -168,6 +175,21 @@ impl SyncStore {
         })
     }
 
+    /// One push with `server` standing in for the network: sends the next batch (as
+    /// [`SyncEngine::run_once`](super::SyncEngine::run_once) does) and records its answers.
+    /// Returns how many changes were sent. For tests of the outbox on real database files.
+    #[doc(hidden)]
+    pub fn push_with(
+        &mut self,
+        server: impl FnOnce(&[MutationRequest]) -> Vec<MutationResult>,
+    ) -> Result<usize> {
+        let batch = self.next_batch(MAX_BATCH_MUTATIONS, &HashSet::new())?;
+        let requests: Vec<MutationRequest> = batch.iter().map(|o| o.request.clone()).collect();
+        let answers = server(&requests);
+        self.settle(&batch, &answers)?;
+        Ok(batch.len())
+    }
+
     /// The server refused a batch holding only this entry as a whole (not one of its
     /// mutations): the person must see it, as if the mutation had been rejected.
     pub(crate) fn refuse(&mut self, outgoing: &Outgoing, reason: String) -> Result<()> {
@@ -176,6 +198,7 @@ impl SyncStore {
                 let outcome = MutationOutcome::Rejected {
                     reason,
                     problems: Vec::new(),
+                    code: None,
                 };
                 mark_needs_attention(tx, outgoing.seq, &outcome)?;
                 tx.refresh_shown(outgoing.record)?;

@@ -14,6 +14,15 @@ use crate::Store;
 /// What one kind of record must tell sync. Everything else (the outbox, settling answers,
 /// server copies, pages and cursors) is the same for every kind. A new kind is one module in
 /// `sync/kinds/` implementing this, its table (a migration) and a line in `sync/kinds.rs`.
+/// What the device knew of a record when the server applied a change of it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Known {
+    /// The server's copy kept while changes were pending.
+    pub copy: Option<ServerCopy>,
+    /// The shown row (the pending changes on top of the copy).
+    pub shown: Option<ServerCopy>,
+}
+
 pub(crate) trait RecordKind: Sync {
     fn entity(&self) -> EntityKind;
 
@@ -28,8 +37,16 @@ pub(crate) trait RecordKind: Sync {
     /// the record is on the device.
     fn check(&self, mutation: &Mutation, shown: bool) -> Result<()>;
 
-    /// What the server holds once it applied `mutation` as `version` (pure).
-    fn applied(&self, mutation: &Mutation, version: u64, me: AccountId) -> Result<ServerCopy>;
+    /// What the server holds once it applied `mutation` as `version` (pure), given what
+    /// the device knew of the record (a change that names only the record, such as
+    /// cancelling a booking, is applied to the server's copy).
+    fn applied(
+        &self,
+        mutation: &Mutation,
+        version: u64,
+        me: AccountId,
+        known: &Known,
+    ) -> Result<ServerCopy>;
 
     /// The record as the server has it now, from a bumped answer, when the answer carries
     /// it in full (pure).
@@ -52,6 +69,13 @@ pub(crate) trait RecordKind: Sync {
 
     /// Shows the server's copy again (one without a body: the record goes).
     fn show_copy(&self, tx: &Tx<'_>, id: Uuid, copy: &ServerCopy) -> Result<()>;
+
+    /// Nothing of the record is pending any more (answered, discarded): a kind may keep
+    /// showing a refused change while it needs attention (a bumped booking stays in the
+    /// list, marked, until the person books another time or discards it).
+    fn show_settled(&self, _tx: &Tx<'_>, _id: Uuid) -> Result<()> {
+        Ok(())
+    }
 
     /// Applies one pulled change of this kind; `copies_exist`: some record has a server
     /// copy (pending local changes), which a pulled version updates instead of the row.

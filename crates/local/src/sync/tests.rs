@@ -164,6 +164,7 @@ fn a_rejected_change_is_reverted_and_needs_attention_until_discarded_or_retried(
     push(&mut store, |_| MutationOutcome::Rejected {
         reason: "only the resource's owner or a coordinator may change it".into(),
         problems: vec![],
+        code: None,
     });
     assert_eq!(shown(&store, 1), Some(("server tool".into(), Some(3))));
     let attention = store.needs_attention().unwrap();
@@ -190,6 +191,7 @@ fn a_rejected_change_is_reverted_and_needs_attention_until_discarded_or_retried(
     push(&mut store, |_| MutationOutcome::Rejected {
         reason: "still no".into(),
         problems: vec![],
+        code: None,
     });
     store.discard(entry).unwrap();
     assert!(store.outbox().unwrap().is_empty());
@@ -203,6 +205,7 @@ fn a_rejected_create_disappears_and_can_be_edited_and_retried() {
     push(&mut store, |_| MutationOutcome::Rejected {
         reason: "must be plain text".into(),
         problems: vec![],
+        code: None,
     });
     assert_eq!(shown(&store, 1), None);
     assert!(store
@@ -232,6 +235,7 @@ fn a_bumped_edit_keeps_the_current_record_and_retries_on_top_of_it() {
         alternatives: vec![Alternative::CurrentResource {
             record: current.clone(),
         }],
+        code: None,
     };
     push(&mut store, |_| bumped.clone());
     assert_eq!(shown(&store, 1), Some(("theirs tool".into(), Some(9))));
@@ -263,6 +267,7 @@ fn pulled_changes_update_the_server_copy_under_a_pending_change() {
     push(&mut store, |_| MutationOutcome::Rejected {
         reason: "no".into(),
         problems: vec![],
+        code: None,
     });
     assert_eq!(
         shown(&store, 1),

@@ -87,7 +87,7 @@ async fn write(state: &AppState, actor: Actor, mutation: Mutation) -> Result<u64
     let stale_base = match &mutation {
         Mutation::ResourceUpdate(args) => args.base_version,
         Mutation::ResourceRetire(args) => args.base_version,
-        Mutation::ResourceCreate(_) => None,
+        _ => None,
     };
     let result = state
         .storage
@@ -97,6 +97,7 @@ async fn write(state: &AppState, actor: Actor, mutation: Mutation) -> Result<u64
                 idempotency_key: None,
                 mutation: Ok(mutation),
             }],
+            state.clock.now(),
         )
         .await?
         .pop()

@@ -43,6 +43,14 @@ enum ChangeOut<'a> {
         seq: u64,
         record: ResourceOut<'a>,
     },
+    Reservation {
+        seq: u64,
+        record: &'a RawValue,
+    },
+    BookingCalendar {
+        seq: u64,
+        record: &'a RawValue,
+    },
     Tombstone {
         seq: u64,
         entity: EntityKind,
@@ -75,6 +83,14 @@ fn record_out(row: &ChangeRow) -> Result<ChangeOut<'_>> {
                 version: row.seq,
                 exact: true,
             },
+        },
+        EntityKind::Reservation => ChangeOut::Reservation {
+            seq: row.seq,
+            record: serde_json::from_str(body).map_err(Error::corrupt)?,
+        },
+        EntityKind::BookingCalendar => ChangeOut::BookingCalendar {
+            seq: row.seq,
+            record: serde_json::from_str(body).map_err(Error::corrupt)?,
         },
     })
 }
@@ -238,7 +254,10 @@ pub async fn mutations(
             idempotency_key: Some(m.idempotency_key),
         })
         .collect();
-    let outcomes = state.storage.apply_mutations(user.actor(), parsed).await?;
+    let outcomes = state
+        .storage
+        .apply_mutations(user.actor(), parsed, state.clock.now())
+        .await?;
     let results = keys
         .into_iter()
         .zip(outcomes)

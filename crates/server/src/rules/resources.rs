@@ -62,6 +62,7 @@ fn invalid(problems: Vec<FieldProblem>) -> ResourceDecision {
                 .join("; ")
         ),
         problems,
+        code: None,
     })
 }
 

@@ -142,10 +142,13 @@ pub trait SyncStore {
     /// but its receipt, and does not stop the others. A repeated key gets its first answer.
     /// Answers come in the batch's order. On a database error nothing of the batch is kept,
     /// so resending it is safe.
+    /// `now` is the server clock's time, which rules about time (notice, deadlines,
+    /// check-in windows, no-shows) use.
     async fn apply_mutations(
         &self,
         actor: Actor,
         batch: Vec<BatchMutation>,
+        now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<WriteResult>>;
 
     /// Test support (feature `test-support`): appends a change of any kind name with any

@@ -11,8 +11,11 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
+use chrono::{DateTime, Utc};
+use sharehub_core::booking::BookingRefusal;
 use sharehub_core::wire::{AccountId, Alternative, Mutation, MutationOutcome};
 
+use super::reservations::{self, ReservationTx};
 use super::resources::{self, ResourceTx};
 use crate::error::{Error, Result};
 use crate::rules::{Actor, Refusal, RefusalKind};
@@ -38,6 +41,7 @@ pub enum WriteResult {
         current_version: u64,
         reason: String,
         alternatives: Vec<Alternative>,
+        code: Option<BookingRefusal>,
     },
     /// The idempotency key was seen before: this is the first answer, nothing changed.
     Repeated(MutationOutcome),
@@ -51,14 +55,17 @@ impl WriteResult {
             WriteResult::Refused(refusal) => MutationOutcome::Rejected {
                 reason: refusal.reason.clone(),
                 problems: refusal.problems.clone(),
+                code: refusal.code.clone(),
             },
             WriteResult::Bumped {
                 reason,
                 alternatives,
+                code,
                 ..
             } => MutationOutcome::Bumped {
                 reason: reason.clone(),
                 alternatives: alternatives.clone(),
+                code: code.clone(),
             },
             WriteResult::Repeated(outcome) => outcome.clone(),
         }
@@ -78,16 +85,18 @@ pub(crate) trait ReceiptTx {
 }
 
 /// Everything a mutation may touch, inside one write transaction.
-pub(crate) trait MutationTx: ReceiptTx + ResourceTx {}
+pub(crate) trait MutationTx: ReceiptTx + ResourceTx + ReservationTx {}
 
-impl<T: ReceiptTx + ResourceTx> MutationTx for T {}
+impl<T: ReceiptTx + ResourceTx + ReservationTx> MutationTx for T {}
 
 /// Applies the batch in order, each mutation on its own: a refused or unparsable one writes
 /// only its receipt. Errors are database errors: the caller rolls the transaction back.
+/// `now` is the server's clock, read once per batch (rules that look at time use it).
 pub(crate) async fn apply_batch<T: MutationTx>(
     tx: &mut T,
     actor: Actor,
     batch: Vec<BatchMutation>,
+    now: DateTime<Utc>,
 ) -> Result<Vec<WriteResult>> {
     let mut results = Vec::with_capacity(batch.len());
     for mutation in batch {
@@ -99,7 +108,7 @@ pub(crate) async fn apply_batch<T: MutationTx>(
             }
         }
         let result = match mutation.mutation {
-            Ok(mutation) => apply_one(tx, actor, mutation).await?,
+            Ok(mutation) => apply_one(tx, actor, mutation, now).await?,
             Err(reason) => WriteResult::Refused(Refusal::new(RefusalKind::Invalid, reason)),
         };
         if let Some(key) = key {
@@ -115,11 +124,18 @@ async fn apply_one<T: MutationTx>(
     tx: &mut T,
     actor: Actor,
     mutation: Mutation,
+    now: DateTime<Utc>,
 ) -> Result<WriteResult> {
     match mutation {
         Mutation::ResourceCreate(args) => resources::create(tx, actor, args).await,
         Mutation::ResourceUpdate(args) => resources::update(tx, actor, args).await,
         Mutation::ResourceRetire(args) => resources::retire(tx, actor, args).await,
+        Mutation::BookingSetRules(args) => reservations::set_rules(tx, actor, args, now).await,
+        Mutation::ReservationRequest(args) => reservations::request(tx, actor, args, now).await,
+        Mutation::ReservationCancel(args) => reservations::cancel(tx, actor, args, now).await,
+        Mutation::ReservationMove(args) => reservations::move_to(tx, actor, args, now).await,
+        Mutation::ReservationCheckIn(args) => reservations::check_in(tx, actor, args, now).await,
+        Mutation::ReservationDecide(args) => reservations::decide(tx, actor, args, now).await,
     }
 }
 

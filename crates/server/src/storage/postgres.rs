@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 
 mod accounts;
 mod change_log;
+mod reservations;
 mod resources;
 mod sessions;
 mod stations;
@@ -24,6 +25,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (2, include_str!("postgres/0002_station_status.sql")),
     (3, include_str!("postgres/0003_change_audience.sql")),
     (4, include_str!("postgres/0004_resource_shown_place.sql")),
+    (5, include_str!("postgres/0005_reservations.sql")),
 ];
 
 /// The advisory lock every change-log writer holds until it commits.
@@ -121,6 +123,38 @@ impl PostgresStorage {
 /// transaction traits.
 pub(crate) struct PgTx<'a> {
     pub tx: &'a deadpool_postgres::Transaction<'a>,
+    change_log_locked: bool,
+}
+
+impl<'a> PgTx<'a> {
+    /// A mutation batch's transaction, not yet holding the change-log lock.
+    pub fn new(tx: &'a deadpool_postgres::Transaction<'a>) -> PgTx<'a> {
+        PgTx {
+            tx,
+            change_log_locked: false,
+        }
+    }
+
+    /// Takes the change-log lock ([`CHANGE_LOG_LOCK`]) before this transaction's first
+    /// append, and keeps it to the commit: `seq` order stays commit order, while reads,
+    /// decisions and refusals (most of a contended booking's work) run side by side.
+    pub async fn lock_change_log(&mut self) -> Result<()> {
+        if !self.change_log_locked {
+            self.tx
+                .execute("SELECT pg_advisory_xact_lock($1)", &[&CHANGE_LOG_LOCK])
+                .await?;
+            self.change_log_locked = true;
+        }
+        Ok(())
+    }
+}
+
+/// Whether a transaction failed only because of others running at the same time
+/// (deadlock detected, serialization failure): running it again can succeed.
+pub(crate) fn is_retryable(error: &Error) -> bool {
+    use tokio_postgres::error::SqlState;
+    matches!(error, Error::Postgres(e) if e.code() == Some(&SqlState::T_R_DEADLOCK_DETECTED)
+        || e.code() == Some(&SqlState::T_R_SERIALIZATION_FAILURE))
 }
 
 /// The newest `seq` in the change log (the newest change of a record is always kept, so the

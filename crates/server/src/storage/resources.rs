@@ -133,6 +133,7 @@ async fn carry_out<T: ResourceTx>(
             alternatives: vec![sharehub_core::wire::Alternative::CurrentResource {
                 record: view_for(actor, &current),
             }],
+            code: None,
         },
     })
 }

@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 
 mod accounts;
 mod change_log;
+mod reservations;
 mod resources;
 mod sessions;
 mod stations;
@@ -29,6 +30,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("sqlite/0002_station_status.sql")),
         M::up(include_str!("sqlite/0003_change_audience.sql")),
         M::up(include_str!("sqlite/0004_resource_shown_place.sql")),
+        M::up(include_str!("sqlite/0005_reservations.sql")),
     ])
 });
 

@@ -13,6 +13,7 @@ mod audiences;
 mod bad_input;
 mod events;
 mod operations;
+mod reservations;
 mod resources;
 mod stations;
 mod sync;
@@ -77,4 +78,12 @@ backend_suite!(
     stations::a_shrunken_or_empty_seoul_feed_retires_nothing,
     events::a_commit_by_another_user_reaches_an_open_stream,
     events::a_reconnecting_client_learns_at_once_what_it_missed,
+    reservations::rules_are_the_owners_and_reach_everyone_as_a_calendar,
+    reservations::a_taken_time_is_bumped_with_free_alternatives,
+    reservations::requests_wait_for_the_owners_decision,
+    reservations::moves_keep_the_old_time_when_refused_and_deadlines_hold,
+    reservations::an_unchecked_booking_is_released_after_its_grace_period,
+    reservations::a_booking_reaches_only_its_booker_and_the_owner,
+    reservations::racing_clients_never_double_book,
+    reservations::bookings_download_as_calendar_files_and_a_private_feed,
 );

@@ -237,9 +237,12 @@ pub async fn mutations_are_applied_rejected_or_bumped_one_by_one(server: &TestSe
         MutationOutcome::Bumped {
             alternatives,
             reason,
+            ..
         } => {
             assert!(reason.contains("changed by someone else"), "{reason}");
-            let Alternative::CurrentResource { record } = &alternatives[0];
+            let Alternative::CurrentResource { record } = &alternatives[0] else {
+                panic!("{alternatives:?}")
+            };
             assert_eq!(record.version, version);
             assert_eq!(record.resource.id.to_string(), id);
         }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 use crate::sync::entry::NeedsAttention;
 use crate::sync::record::{from_value, not_of_kind, to_value, RecordRef, ServerCopy};
-use crate::sync::record_kind::RecordKind;
+use crate::sync::record_kind::{Known, RecordKind};
 use crate::sync::replica::{to_json, Tx};
 use crate::Store;
 
@@ -31,8 +31,6 @@ fn op(mutation: &Mutation) -> Result<Op<'_>> {
         Mutation::ResourceCreate(args) => Ok(Op::Create(&args.resource)),
         Mutation::ResourceUpdate(args) => Ok(Op::Update(&args.resource)),
         Mutation::ResourceRetire(args) => Ok(Op::Retire(args.id)),
-        // The mutations of other kinds (none yet).
-        #[allow(unreachable_patterns)]
         other => Err(not_of_kind(EntityKind::Resource, other)),
     }
 }
@@ -47,7 +45,6 @@ pub(crate) fn resource_mut(mutation: &mut Mutation) -> Result<&mut Resource> {
             "resource",
             "retiring has nothing to edit: retry or discard it",
         ))),
-        #[allow(unreachable_patterns)]
         other => Err(not_of_kind(EntityKind::Resource, other)),
     }
 }
@@ -84,7 +81,6 @@ impl RecordKind for Resources {
             Mutation::ResourceRetire(args) => args.base_version = base,
             // A create is made on nothing.
             Mutation::ResourceCreate(_) => {}
-            #[allow(unreachable_patterns)]
             other => return Err(not_of_kind(EntityKind::Resource, other)),
         }
         Ok(mutation)
@@ -120,7 +116,13 @@ impl RecordKind for Resources {
         Ok(())
     }
 
-    fn applied(&self, mutation: &Mutation, version: u64, me: AccountId) -> Result<ServerCopy> {
+    fn applied(
+        &self,
+        mutation: &Mutation,
+        version: u64,
+        me: AccountId,
+        _known: &Known,
+    ) -> Result<ServerCopy> {
         Ok(match op(mutation)? {
             Op::Create(resource) => ServerCopy {
                 version: Some(version),
@@ -152,7 +154,7 @@ impl RecordKind for Resources {
                 {
                     Some(record)
                 }
-                Alternative::CurrentResource { .. } => None,
+                Alternative::CurrentResource { .. } | Alternative::Slot { .. } => None,
             })
             .map(|record| {
                 Ok(ServerCopy {
@@ -248,7 +250,7 @@ impl RecordKind for Resources {
                 .execute(params![id.to_string(), *seq as i64])?;
                 Ok(())
             }
-            Change::Unknown => Ok(()),
+            Change::Reservation { .. } | Change::BookingCalendar { .. } | Change::Unknown => Ok(()),
         }
     }
 
@@ -300,6 +302,7 @@ impl RecordKind for Resources {
             description,
             reason: entry.reason.clone(),
             made_at: entry.made_at,
+            booking: None,
         })
     }
 }
@@ -466,7 +469,8 @@ mod tests {
         for (name, mutation, expected) in applied {
             let version = expected.version.unwrap();
             assert_eq!(
-                kind.applied(mutation, version, ME).unwrap(),
+                kind.applied(mutation, version, ME, &Known::default())
+                    .unwrap(),
                 expected,
                 "{name}"
             );

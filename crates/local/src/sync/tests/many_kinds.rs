@@ -59,12 +59,19 @@ fn the_synced_kinds_are_what_the_pulls_asked_for() {
     store
         .apply_page(0, &page(0, vec![record(2, resource(1, "a"), OTHER)], true))
         .unwrap();
-    assert_eq!(store.synced_kinds().unwrap(), ["resource"], "a pull from 0");
+    assert_eq!(
+        store.synced_kinds().unwrap(),
+        ["booking_calendar", "reservation", "resource"],
+        "a pull from 0"
+    );
     // A kind this build does not ask for (synced by a newer build) misses the changes
     // from here on: it is no longer synced.
-    set_synced(&store, "poll_vote,resource");
+    set_synced(&store, "booking_calendar,poll_vote,reservation,resource");
     store.apply_page(2, &page(2, vec![], false)).unwrap();
-    assert_eq!(store.synced_kinds().unwrap(), ["resource"]);
+    assert_eq!(
+        store.synced_kinds().unwrap(),
+        ["booking_calendar", "reservation", "resource"]
+    );
     assert_eq!(store.catch_up().unwrap(), None);
 }
 
@@ -78,7 +85,11 @@ fn a_kind_the_device_had_not_synced_is_fetched_from_the_start_without_moving_the
         .conn()
         .execute("UPDATE sync_state SET cursor = 10, synced_kinds = ''", [])
         .unwrap();
-    let resources = vec![EntityKind::Resource];
+    let resources = vec![
+        EntityKind::BookingCalendar,
+        EntityKind::Reservation,
+        EntityKind::Resource,
+    ];
     assert_eq!(store.catch_up().unwrap(), Some((resources.clone(), 0)));
 
     let first = page(0, vec![record(4, resource(1, "a"), OTHER)], true);
@@ -111,7 +122,10 @@ fn a_kind_the_device_had_not_synced_is_fetched_from_the_start_without_moving_the
     );
     store.apply_catch_up_page(&resources, 4, &last).unwrap();
     assert_eq!(store.catch_up().unwrap(), None, "caught up");
-    assert_eq!(store.synced_kinds().unwrap(), ["resource"]);
+    assert_eq!(
+        store.synced_kinds().unwrap(),
+        ["booking_calendar", "reservation", "resource"]
+    );
     assert_eq!(store.cursor().unwrap(), 10);
     let ordinary = page(
         10,

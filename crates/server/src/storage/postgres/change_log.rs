@@ -183,12 +183,33 @@ impl SyncStore for PostgresStorage {
         &self,
         actor: Actor,
         batch: Vec<BatchMutation>,
+        now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<WriteResult>> {
-        let mut client = self.client().await?;
-        let tx = begin_change_log(&mut client).await?;
-        let results = apply_batch(&mut PgTx { tx: &tx }, actor, batch).await?;
-        commit_and_publish(tx, &self.changes).await?;
-        Ok(results)
+        // A batch whose transaction lost a deadlock (two batches locking resources in
+        // opposite orders while one holds the change-log lock) is run again: nothing of it
+        // was kept.
+        let mut attempt = 1;
+        loop {
+            let mut client = self.client().await?;
+            let tx = client.transaction().await?;
+            let run = async {
+                let mut pg = PgTx::new(&tx);
+                let results = apply_batch(&mut pg, actor, batch.clone(), now).await?;
+                Ok::<_, crate::Error>(results)
+            }
+            .await;
+            match run {
+                Ok(results) => {
+                    commit_and_publish(tx, &self.changes).await?;
+                    return Ok(results);
+                }
+                Err(error) if attempt < 5 && super::is_retryable(&error) => {
+                    drop(tx);
+                    attempt += 1;
+                }
+                Err(error) => return Err(error),
+            }
+        }
     }
 
     #[cfg(feature = "test-support")]

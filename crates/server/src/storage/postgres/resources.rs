@@ -115,10 +115,12 @@ impl ResourceTx for PgTx<'_> {
     }
 
     async fn put_resource(&mut self, resource: &Resource, owner: AccountId) -> Result<u64> {
+        self.lock_change_log().await?;
         put_resource(self.tx, resource, owner).await
     }
 
     async fn retire_resource(&mut self, current: &StoredResource) -> Result<u64> {
+        self.lock_change_log().await?;
         retire_in(self.tx, current).await
     }
 }

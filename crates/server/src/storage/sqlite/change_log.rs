@@ -190,8 +190,9 @@ impl SyncStore for SqliteStorage {
         &self,
         actor: Actor,
         batch: Vec<BatchMutation>,
+        now: chrono::DateTime<Utc>,
     ) -> Result<Vec<WriteResult>> {
-        self.write(move |tx| run_now(apply_batch(&mut SqliteTx { tx }, actor, batch)))
+        self.write(move |tx| run_now(apply_batch(&mut SqliteTx { tx }, actor, batch, now)))
             .await
     }
 
