@@ -2,7 +2,8 @@
 //!
 //! A public resource is seen in full by everyone. A resource shown only to confirmed bookers
 //! (shared parking, a neighbor's home) is seen in full by its owner, coordinators and admins
-//! (and, once reservations exist, its confirmed bookers); everyone else finds it in the
+//! and its confirmed bookers (through sync, while their booking has not ended: see
+//! `storage::reservations::publish_to_bookers`); everyone else finds it in the
 //! public listing with its place blurred to about 1 km and no street address, and never
 //! receives it through sync.
 

@@ -32,6 +32,7 @@ use crate::rules::reservations::{
     lapsed, released, Bookable, HeldSlot, Holdings, RulesDecision,
 };
 use crate::rules::{Actor, ReservationDecision, StoredReservation, StoredResource};
+use crate::visibility::{audience_of, is_restricted};
 
 /// A reservation as read for a person: the stored record, how often it changed (a
 /// calendar's `SEQUENCE`) and its resource.
@@ -93,6 +94,12 @@ pub(crate) trait ReservationTx {
         audience: &Audience,
     ) -> Result<u64>;
     async fn count_no_show(&mut self, account: AccountId) -> Result<()>;
+    /// People with a confirmed booking of the resource that has not ended at `now`.
+    async fn confirmed_bookers(
+        &mut self,
+        resource: ResourceId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<AccountId>>;
     async fn organisations_of_member(&mut self, account: AccountId) -> Result<Vec<Uuid>>;
     /// Live bookable resources of `kind` nearest to `near`, with their rules.
     async fn nearby_bookable(
@@ -122,6 +129,20 @@ pub fn reservation_audience(reservation: &Reservation, resource: &StoredResource
         Some(organisation) => audience.and(Audience::organisation(organisation)),
         None => audience,
     }
+}
+
+/// Re-appends a resource shown only to confirmed bookers with its audience now: staff and
+/// the people whose confirmed booking has not ended. Someone whose booking was cancelled or
+/// declined gets a "no longer visible" tombstone on their next pull, and the exact spot
+/// leaves their device; returns the new version.
+pub(crate) async fn publish_to_bookers<T: BookingTx>(
+    tx: &mut T,
+    resource: &StoredResource,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let bookers = tx.confirmed_bookers(resource.resource.id, now).await?;
+    let audience = audience_of(&resource.resource).and(Audience::people(bookers));
+    tx.republish_resource(resource, &audience).await
 }
 
 /// The public calendar of a resource from its rules and holds at `now`.
@@ -219,6 +240,9 @@ async fn put_and_publish<T: BookingTx>(
     let calendar = calendar_of(&locked.resource, &locked.rules, &locked.holds, now);
     tx.put_calendar_change(&locked.resource, Some(&calendar))
         .await?;
+    if is_restricted(&locked.resource.resource) {
+        publish_to_bookers(tx, &locked.resource, now).await?;
+    }
     Ok(version)
 }
 

@@ -6,11 +6,12 @@ use async_trait::async_trait;
 use sharehub_core::wire::{AccountId, ResourceCreateArgs, ResourceRetireArgs, ResourceUpdateArgs};
 use sharehub_core::{Resource, ResourceId, ResourceKind};
 
+use super::reservations::ReservationTx;
 use super::WriteResult;
 use crate::error::{Error, Result};
 use crate::rules::resources::{decide_create, decide_retire, decide_update};
 use crate::rules::{Actor, ResourceDecision, StoredResource};
-use crate::visibility::view_for;
+use crate::visibility::{is_restricted, view_for};
 
 /// Filters of the public listing, already checked.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -72,6 +73,13 @@ pub(crate) trait ResourceTx {
     async fn put_resource(&mut self, resource: &Resource, owner: AccountId) -> Result<u64>;
     /// Marks the record retired, with a tombstone; returns the new version.
     async fn retire_resource(&mut self, current: &StoredResource) -> Result<u64>;
+    /// Appends the live record's change again with `audience` (a resource shown only to
+    /// confirmed bookers gains or loses a booker); returns the new version.
+    async fn republish_resource(
+        &mut self,
+        current: &StoredResource,
+        audience: &crate::audience::Audience,
+    ) -> Result<u64>;
 }
 
 /// `resource.create`.
@@ -86,14 +94,26 @@ pub(crate) async fn create<T: ResourceTx>(
 }
 
 /// `resource.update`.
-pub(crate) async fn update<T: ResourceTx>(
+pub(crate) async fn update<T: ResourceTx + ReservationTx>(
     tx: &mut T,
     actor: Actor,
     args: ResourceUpdateArgs,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<WriteResult> {
-    let current = tx.resource(args.resource.id).await?;
+    let id = args.resource.id;
+    let current = tx.resource(id).await?;
     let decision = decide_update(actor, args, current.as_ref());
-    carry_out(tx, actor, decision, current).await
+    let result = carry_out(tx, actor, decision, current).await?;
+    // An edit keeps the exact record with the people who booked it.
+    if let WriteResult::Applied { .. } = result {
+        if let Some(stored) = tx.resource(id).await? {
+            if is_restricted(&stored.resource) {
+                let version = super::reservations::publish_to_bookers(tx, &stored, now).await?;
+                return Ok(WriteResult::Applied { version });
+            }
+        }
+    }
+    Ok(result)
 }
 
 /// `resource.retire`.

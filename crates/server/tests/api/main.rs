@@ -86,4 +86,5 @@ backend_suite!(
     reservations::a_booking_reaches_only_its_booker_and_the_owner,
     reservations::racing_clients_never_double_book,
     reservations::bookings_download_as_calendar_files_and_a_private_feed,
+    reservations::the_exact_spot_reaches_only_people_with_a_confirmed_booking,
 );

@@ -752,3 +752,111 @@ pub async fn bookings_download_as_calendar_files_and_a_private_feed(server: &Tes
         .await
         .problem(StatusCode::NOT_FOUND, "not-found");
 }
+
+/// What a pull since `since` says of resource `id`: `Some(Ok(address))` the record with
+/// its address, `Some(Err(reason))` a tombstone, `None` nothing.
+async fn resource_news(
+    server: &TestServer,
+    token: &str,
+    since: u64,
+    id: Uuid,
+) -> (
+    Option<Result<String, sharehub_core::wire::TombstoneReason>>,
+    u64,
+) {
+    let page: ChangesPage = server
+        .get(
+            &format!("/v1/sync/changes?since={since}&limit=5000&kinds=resource"),
+            Some(token),
+        )
+        .await
+        .expect(StatusCode::OK)
+        .json();
+    let news = page
+        .changes
+        .into_iter()
+        .rev()
+        .find_map(|change| match change {
+            Change::Resource { record, .. } if record.resource.id.0 == id => {
+                Some(Ok(record.resource.address.en.clone()))
+            }
+            Change::Tombstone {
+                id: gone, reason, ..
+            } if gone == id => Some(Err(reason)),
+            _ => None,
+        });
+    (news, page.next_since)
+}
+
+pub async fn the_exact_spot_reaches_only_people_with_a_confirmed_booking(server: &TestServer) {
+    let owner = server.register("owner").await;
+    let booker = server.register("booker").await;
+    let stranger = server.register("stranger").await;
+    let mut spot = resource_json("Parking behind the bakery");
+    spot["kind"] = json!("parking_space");
+    spot["visibility"] = json!("confirmed_bookers");
+    spot["address"]["en"] = json!("12 Secret-gil, gate code 4711");
+    let id: Uuid = serde_json::from_value(spot["id"].clone()).unwrap();
+    server
+        .post("/v1/resources", Some(&owner.token), spot.clone())
+        .await
+        .expect(StatusCode::CREATED);
+    applied(
+        &mutate(
+            server,
+            &owner.token,
+            "booking.set_rules",
+            json!({"resource_id": id, "rules": {"approval_required": true}}),
+        )
+        .await,
+    );
+    // Before any booking, neither resident receives it.
+    let (news, mut cursor) = resource_news(server, &booker.token, 0, id).await;
+    assert_eq!(news, None);
+    // A pending request is not enough; the owner's approval is.
+    let (booking, args) = request(id, seoul(1, "10:00"), seoul(1, "12:00"));
+    applied(&mutate(server, &booker.token, "reservation.request", args).await);
+    let (news, next) = resource_news(server, &booker.token, cursor, id).await;
+    assert_eq!(news, None);
+    cursor = next;
+    let approve = json!({"id": booking, "approve": true});
+    applied(&mutate(server, &owner.token, "reservation.decide", approve).await);
+    let (news, next) = resource_news(server, &booker.token, cursor, id).await;
+    assert_eq!(news, Some(Ok("12 Secret-gil, gate code 4711".to_owned())));
+    cursor = next;
+    // The owner's edit still reaches the booker; the stranger never hears of the spot.
+    spot["address"]["en"] = json!("12 Secret-gil, gate code 9090");
+    server
+        .put(&format!("/v1/resources/{id}"), Some(&owner.token), spot)
+        .await
+        .expect(StatusCode::OK);
+    let (news, next) = resource_news(server, &booker.token, cursor, id).await;
+    assert_eq!(news, Some(Ok("12 Secret-gil, gate code 9090".to_owned())));
+    cursor = next;
+    let all = pull(
+        server,
+        &stranger.token,
+        "resource,reservation,booking_calendar",
+    )
+    .await;
+    let text = serde_json::to_string(&all).unwrap();
+    assert!(
+        !text.contains("Secret-gil") && !text.contains("bakery"),
+        "{text}"
+    );
+    // Cancelled: the booker's device is told to drop it.
+    applied(
+        &mutate(
+            server,
+            &booker.token,
+            "reservation.cancel",
+            json!({"id": booking}),
+        )
+        .await,
+    );
+    let (news, _) = resource_news(server, &booker.token, cursor, id).await;
+    assert_eq!(
+        news,
+        Some(Err(sharehub_core::wire::TombstoneReason::NoLongerVisible))
+    );
+}

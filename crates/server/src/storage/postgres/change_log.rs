@@ -8,7 +8,7 @@ use deadpool_postgres::GenericClient;
 use sharehub_core::wire::{AccountId, EntityKind, MutationOutcome};
 use uuid::Uuid;
 
-use super::{begin_change_log, commit_and_publish, PgTx, PostgresStorage};
+use super::{commit_and_publish, PgTx, PostgresStorage};
 use crate::audience::Audience;
 use crate::error::Result;
 use crate::rules::Actor;
@@ -222,7 +222,7 @@ impl SyncStore for PostgresStorage {
         body: Option<String>,
     ) -> Result<u64> {
         let mut client = self.client().await?;
-        let tx = begin_change_log(&mut client).await?;
+        let tx = super::begin_change_log(&mut client).await?;
         let seq = append_change(&tx, &entity, entity_id, owner, &audience, body.as_deref()).await?;
         commit_and_publish(tx, &self.changes).await?;
         Ok(seq)

@@ -208,6 +208,23 @@ impl ReservationTx for PgTx<'_> {
         Ok(())
     }
 
+    async fn confirmed_bookers(
+        &mut self,
+        resource: ResourceId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<AccountId>> {
+        self.tx
+            .query(
+                "SELECT DISTINCT booker_id FROM reservation
+                 WHERE resource_id = $1 AND status = 'confirmed' AND ends_at > $2",
+                &[&resource.0, &millis(now)],
+            )
+            .await?
+            .iter()
+            .map(|row| Ok(AccountId(row.try_get(0)?)))
+            .collect()
+    }
+
     async fn organisations_of_member(&mut self, account: AccountId) -> Result<Vec<Uuid>> {
         self.tx
             .query(

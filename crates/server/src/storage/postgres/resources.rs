@@ -123,6 +123,30 @@ impl ResourceTx for PgTx<'_> {
         self.lock_change_log().await?;
         retire_in(self.tx, current).await
     }
+
+    async fn republish_resource(
+        &mut self,
+        current: &StoredResource,
+        audience: &crate::audience::Audience,
+    ) -> Result<u64> {
+        self.lock_change_log().await?;
+        let seq = append_change(
+            self.tx,
+            EntityKind::Resource.as_str(),
+            current.resource.id.0,
+            current.owner_id,
+            audience,
+            Some(&resource_json(&current.resource)?),
+        )
+        .await?;
+        self.tx
+            .execute(
+                "UPDATE resource SET version = $2 WHERE id = $1",
+                &[&current.resource.id.0, &(seq as i64)],
+            )
+            .await?;
+        Ok(seq)
+    }
 }
 
 #[async_trait]

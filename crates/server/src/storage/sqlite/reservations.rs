@@ -187,6 +187,21 @@ impl ReservationTx for SqliteTx<'_> {
         Ok(())
     }
 
+    async fn confirmed_bookers(
+        &mut self,
+        resource: ResourceId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<AccountId>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT DISTINCT booker_id FROM reservation
+             WHERE resource_id = ?1 AND status = 'confirmed' AND ends_at > ?2",
+        )?;
+        let ids = stmt.query_map(params![resource.to_string(), millis(now)], |row| {
+            row.get::<_, String>(0)
+        })?;
+        ids.map(|id| Ok(AccountId(parse_uuid(&id?)?))).collect()
+    }
+
     async fn organisations_of_member(&mut self, account: AccountId) -> Result<Vec<Uuid>> {
         let mut stmt = self.tx.prepare_cached(
             "SELECT organisation_id FROM organisation_member WHERE account_id = ?1",

@@ -111,6 +111,26 @@ impl ResourceTx for SqliteTx<'_> {
     async fn retire_resource(&mut self, current: &StoredResource) -> Result<u64> {
         retire_in(self.tx, current)
     }
+
+    async fn republish_resource(
+        &mut self,
+        current: &StoredResource,
+        audience: &crate::audience::Audience,
+    ) -> Result<u64> {
+        let id = current.resource.id.to_string();
+        let seq = append_change(
+            self.tx,
+            EntityKind::Resource.as_str(),
+            &id,
+            current.owner_id,
+            audience,
+            Some(&resource_json(&current.resource)?),
+        )?;
+        self.tx
+            .prepare_cached("UPDATE resource SET version = ?2 WHERE id = ?1")?
+            .execute(params![id, seq as i64])?;
+        Ok(seq)
+    }
 }
 
 #[async_trait]
