@@ -298,7 +298,7 @@ pub fn BookingPanel(resource_id: ResourceId) -> impl IntoView {
                         </select>
                     </label>
                     <button type="button" class="nav-button" data-test="day-next"
-                        disabled=move || day.get() >= last_day
+                        disabled=move || { day.get() >= last_day }
                         on:click=move |_| { day.update(|d| *d = (*d + 1).min(last_day)); chosen.set(None); }>
                         {move || lang.t(Msg::NextDay)}
                     </button>
