@@ -291,6 +291,7 @@ async fn a_resident_books_a_room_in_the_app_and_takes_another_time_after_a_bump(
             ensure!(count == "1", "header says {count:?}");
             app.client.set_window_size(390, 844).await?;
             fits_a_phone(app, "My bookings with other times").await?;
+            app.screenshot("bookings-bumped-phone").await?;
 
             // One tap books the other time; My bookings shows it confirmed.
             let when = alternative
@@ -309,8 +310,10 @@ async fn a_resident_books_a_room_in_the_app_and_takes_another_time_after_a_bump(
             })
             .await?;
             fits_a_phone(app, "My bookings").await?;
+            app.screenshot("bookings-confirmed-phone").await?;
             open_day_view(app, &room_text, 2, 60).await?;
             fits_a_phone(app, "the day view").await?;
+            app.screenshot("day-view-phone").await?;
             Ok(())
         },
     )
