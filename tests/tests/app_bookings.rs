@@ -3,19 +3,22 @@
 //! signs in through the UI, sees the day view with the rules, books a free time and finds
 //! it in My bookings; another resident takes a time first, so the app's request for it is
 //! bumped, the app shows other times, one tap books one, and My bookings shows it
-//! confirmed. Everything fits a 390 px phone without sideways scrolling.
+//! confirmed. Everything fits a 390 px phone without sideways scrolling. And an owner
+//! signed in to the app approves one request and declines another, with a reason, from
+//! the requests inbox; the residents' devices hear the decisions.
 
 use anyhow::{bail, ensure, Context, Result};
 use chrono::{Duration, TimeZone, Utc};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
+use sharehub_core::booking::ReservationId;
 use sharehub_core::booking::{BookingRules, BookingState};
 use sharehub_core::ipc::{BookingRulesSetArgs, ReservationRequestArgs};
 use sharehub_core::wire::Role;
 use sharehub_core::{LocalizedText, Pricing, ResourceKind};
 use sharehub_e2e::fixtures::{login, resource, small_pages, PASSWORD};
 use sharehub_e2e::hub::{Backend, Hub};
-use sharehub_e2e::wait::LONG;
+use sharehub_e2e::wait::{self, LONG};
 use sharehub_e2e::{run_app_test, App, LaunchOptions};
 use sharehub_local::SyncEngine;
 
@@ -315,6 +318,155 @@ async fn a_resident_books_a_room_in_the_app_and_takes_another_time_after_a_bump(
             fits_a_phone(app, "the day view").await?;
             app.screenshot("day-view-phone").await?;
             Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owner_approves_and_declines_requests_in_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::start_new(Backend::Sqlite, dir.path()).await.unwrap();
+    let owner = hub.account("owner", Role::Resident).await.unwrap();
+    let asker = hub.account("asker", Role::Resident).await.unwrap();
+
+    // A room the owner approves each booking of, shared from another device of theirs.
+    let owners = device(&hub, &dir, "owner").unwrap();
+    owners.sign_in(&login(&owner)).await.unwrap();
+    let mut room = resource(2, &mut StdRng::seed_from_u64(11));
+    room.kind = ResourceKind::Room;
+    room.name = LocalizedText::new("망원 회의실", ROOM_EN);
+    room.schedule = None;
+    let room_id = room.id;
+    owners
+        .with_db(move |db| {
+            db.create_resource(room)?;
+            db.set_booking_rules(&BookingRulesSetArgs {
+                resource_id: room_id,
+                rules: Some(BookingRules {
+                    slot_minutes: 30,
+                    min_minutes: 30,
+                    max_minutes: 240,
+                    units: 1,
+                    approval_required: true,
+                    ..BookingRules::default()
+                }),
+            })?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(owners.run_once().await.unwrap().pushed, 2);
+
+    // Someone asks for two times; both wait for the owner.
+    let askers = device(&hub, &dir, "asker").unwrap();
+    askers.sign_in(&login(&asker)).await.unwrap();
+    askers.run_once().await.unwrap();
+    let day = Utc::now()
+        .with_timezone(&chrono_tz::Asia::Seoul)
+        .date_naive()
+        + Duration::days(3);
+    let at = |hour: u32| {
+        chrono_tz::Asia::Seoul
+            .from_local_datetime(&day.and_hms_opt(hour, 0, 0).unwrap())
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    let mut asked = Vec::new();
+    for (hour, note) in [(9, "동네 모임"), (15, "스터디")] {
+        let start = at(hour);
+        let requested = askers
+            .with_db(move |db| {
+                db.request_booking(&ReservationRequestArgs {
+                    resource_id: room_id,
+                    start,
+                    end: start + Duration::hours(1),
+                    units: 1,
+                    organisation_id: None,
+                    note: note.into(),
+                })
+            })
+            .await
+            .unwrap();
+        asked.push(requested.booking.id);
+    }
+    assert_eq!(askers.run_once().await.unwrap().pushed, 2);
+    let state_of = async |id: ReservationId| {
+        askers
+            .with_db(move |db| db.store().booking(id))
+            .await
+            .map(|row| (row.state, row.decision_reason))
+    };
+    assert_eq!(state_of(asked[0]).await.unwrap().0, BookingState::Pending);
+
+    let owner_login = login(&owner).login;
+    let (hub_ref, askers_ref, asked_ref) = (&hub, &askers, &asked);
+    run_app_test(
+        "an_owner_approves_and_declines_requests_in_the_app",
+        LaunchOptions {
+            locale: "en_US.UTF-8".into(),
+            data_dir: None,
+            env: vec![("SHAREHUB_SERVER_URL".into(), hub_ref.url())],
+        },
+        async |app| {
+            app.sign_in(&owner_login, PASSWORD).await?;
+            app.wait_for("[data-test=signed-in-as]").await?;
+            app.click("[data-test=bookings-link]").await?;
+            let request = |id: ReservationId| format!("[data-test=request-row][data-id=\"{id}\"]");
+            let (approved, declined) = (request(asked_ref[0]), request(asked_ref[1]));
+            app.until_within("both requests are in the inbox", LONG, async || {
+                let first = app.text_of(&approved).await?;
+                let second = app.text_of(&declined).await?;
+                Ok(first.zip(second))
+            })
+            .await
+            .and_then(|(first, second)| {
+                ensure!(
+                    first.contains(ROOM_EN)
+                        && first.contains("09:00–10:00")
+                        && first.contains("동네 모임"),
+                    "{first:?}"
+                );
+                ensure!(second.contains("15:00–16:00"), "{second:?}");
+                Ok(())
+            })?;
+            app.client.set_window_size(390, 844).await?;
+            fits_a_phone(app, "the requests inbox").await?;
+
+            app.click(&format!("{approved} [data-test=approve]"))
+                .await?;
+            app.click(&format!("{declined} [data-test=decline]"))
+                .await?;
+            app.type_into(
+                &format!("{declined} [data-test=decline-reason]"),
+                "That day the room is being painted",
+            )
+            .await?;
+            app.click(&format!("{declined} [data-test=decline-confirm]"))
+                .await?;
+            app.until_within("the inbox is empty", LONG, async || {
+                Ok(app.text_of("[data-test=no-requests]").await?.map(|_| ()))
+            })
+            .await?;
+
+            // The asker's device hears both decisions from the server.
+            wait::until("the asker's device has both answers", LONG, async || {
+                askers_ref.run_once().await?;
+                let first = state_of(asked_ref[0]).await?;
+                let second = state_of(asked_ref[1]).await?;
+                Ok(
+                    (first.0 == BookingState::Confirmed && second.0 == BookingState::Declined)
+                        .then_some(second.1),
+                )
+            })
+            .await
+            .and_then(|reason| {
+                ensure!(
+                    reason.as_deref() == Some("That day the room is being painted"),
+                    "{reason:?}"
+                );
+                Ok(())
+            })
         },
     )
     .await;
