@@ -3,7 +3,7 @@
 //! signs in through the UI, sees the day view with the rules, books a free time and finds
 //! it in My bookings; another resident takes a time first, so the app's request for it is
 //! bumped, the app shows other times, one tap books one, and My bookings shows it
-//! confirmed. Everything fits a 390 px phone without sideways scrolling. And an owner
+//! confirmed; cancelling asks first. Everything fits a 390 px phone without sideways scrolling. And an owner
 //! signed in to the app approves one request and declines another, with a reason, from
 //! the requests inbox; the residents' devices hear the decisions.
 
@@ -314,6 +314,40 @@ async fn a_resident_books_a_room_in_the_app_and_takes_another_time_after_a_bump(
             .await?;
             fits_a_phone(app, "My bookings").await?;
             app.screenshot("bookings-confirmed-phone").await?;
+
+            // Cancelling asks first; "keep" keeps it, confirming cancels it.
+            let first = app
+                .js("const r = [...document.querySelectorAll('[data-test=booking-row]')]
+                        .find(r => r.innerText.includes('14:00–15:00'));
+                     return r ? r.dataset.id : null;")
+                .await?;
+            let row = format!(
+                "[data-test=booking-row][data-id=\"{}\"]",
+                first.as_str().context("the 14:00 booking's row")?
+            );
+            app.click(&format!("{row} [data-test=cancel-booking]")).await?;
+            let asked = app
+                .wait_for(&format!("{row} [data-test=cancel-confirm-step]"))
+                .await?
+                .text()
+                .await?;
+            ensure!(asked.contains("Cancel this booking?"), "{asked:?}");
+            app.click(&format!("{row} [data-test=cancel-keep]")).await?;
+            app.wait_for(&format!("{row} [data-test=cancel-booking]")).await?;
+            app.click(&format!("{row} [data-test=cancel-booking]")).await?;
+            app.click(&format!("{row} [data-test=cancel-confirm]")).await?;
+            app.until_within("the cancelled booking is in the past", LONG, async || {
+                let rows = my_bookings(app).await?;
+                Ok(rows
+                    .iter()
+                    .any(|(section, state, when)| {
+                        section == "bookings-past"
+                            && state == "cancelled"
+                            && when.contains("14:00–15:00")
+                    })
+                    .then_some(()))
+            })
+            .await?;
             open_day_view(app, &room_text, 2, 60).await?;
             fits_a_phone(app, "the day view").await?;
             app.screenshot("day-view-phone").await?;
