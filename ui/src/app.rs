@@ -3,14 +3,17 @@
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
-use sharehub_core::i18n::{error_message, Msg};
+use sharehub_core::i18n::{self, error_message, Msg};
 use sharehub_core::ipc::{
-    IpcError, NoArgs, Settings, SettingsGet, SettingsSetLanguage, SettingsSetLanguageArgs,
+    IpcError, NoArgs, ReservationList, Settings, SettingsGet, SettingsSetLanguage,
+    SettingsSetLanguageArgs,
 };
 use sharehub_core::text::Language;
 
 use crate::ipc::call;
-use crate::pages::{AccountPage, ResourceDetailPage, ResourceListPage, ResourceMapPage};
+use crate::pages::{
+    AccountPage, BookingsPage, ResourceDetailPage, ResourceListPage, ResourceMapPage,
+};
 use crate::sync_status::{provide_sync_status, FirstSyncNotice, SyncBadge};
 
 /// The language the UI speaks, shared by every component through context.
@@ -94,6 +97,7 @@ pub fn App() -> impl IntoView {
                 </A>
                 <span class="tagline">{move || lang.t(Msg::Tagline)}</span>
                 <SyncBadge language />
+                <BookingsLink />
                 <A href="/account" attr:class="account-link" attr:data-test="account-link">{move || lang.t(Msg::Account)}</A>
                 <LanguageSwitch />
             </header>
@@ -109,12 +113,45 @@ pub fn App() -> impl IntoView {
                                 <Route path=path!("/map") view=ResourceMapPage />
                                 <Route path=path!("/resources/:id") view=ResourceDetailPage />
                                 <Route path=path!("/account") view=AccountPage />
+                                <Route path=path!("/bookings") view=BookingsPage />
                             </Routes>
                         }
                     }}
                 </Show>
             </main>
         </Router>
+    }
+}
+
+/// "My bookings" in the header, with how many need choosing again.
+#[component]
+fn BookingsLink() -> impl IntoView {
+    let lang = use_lang();
+    let sync = crate::sync_status::use_sync();
+    let marks =
+        Memo::new(move |_| sync.with(|s| (s.data_version, s.needs_attention, s.account.is_some())));
+    let count = LocalResource::new(move || {
+        let (_, _, signed_in) = marks.get();
+        async move {
+            if !signed_in {
+                return 0;
+            }
+            call::<ReservationList>(&NoArgs {})
+                .await
+                .map_or(0, |b| b.needs_attention.len())
+        }
+    });
+    let count = move || count.get().unwrap_or(0);
+    view! {
+        <A href="/bookings" attr:class="account-link bookings-link" attr:data-test="bookings-link">
+            {move || lang.t(Msg::MyBookings)}
+            {move || (count() > 0).then(|| view! {
+                <span class="count-badge" data-test="bookings-attention-count"
+                    aria-label=move || i18n::needs_attention(lang.get(), count() as u64)>
+                    {count().to_string()}
+                </span>
+            })}
+        </A>
     }
 }
 

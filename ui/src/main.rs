@@ -2,6 +2,7 @@
 //! the Tauri webview. It reaches the device's data only through `ipc::call`.
 
 mod app;
+mod booking;
 mod filter_bar;
 mod filters;
 mod format;

@@ -194,6 +194,16 @@ catalog! {
     ChooseAnotherTime => "다른 시간 고르기", "Choose another time";
     AddToCalendar => "내 달력에 넣기", "Add to my calendar";
     BookingSaved => "예약했어요. 서버에 보내는 중이에요.", "Booked. It is on its way to the server.";
+    BookThisInstead => "이 시간으로 예약하기", "Book this one instead";
+    BookingsNeedAttention => "다시 골라야 하는 예약", "Bookings to choose again";
+    TentativeBookings => "아직 확정 전인 예약", "Not confirmed yet";
+    NoRequestsWaiting => "기다리는 예약 요청이 없어요.", "No requests are waiting.";
+    ForecastWarning => "마지막 동기화 기준으로는 이 시간을 예약하기 어려워 보여요. 그래도 보내서 서버가 확인하게 할게요.", "As of the last sync this time looks unavailable. It is sent anyway, and the server decides.";
+    NeverSynced => "아직 동기화하지 않았어요", "not synced yet";
+    ChooseStartTime => "시작 시간을 골라 주세요.", "Choose a start time.";
+    BookingDayHeading => "예약하기", "Book a time";
+    ChosenTime => "고른 시간", "Chosen time";
+    ConfirmDecline => "거절하기", "Decline the request";
 }
 
 mod booking;

@@ -39,6 +39,10 @@ const RELEASED: &[(&str, &str)] = &[
         "0007_sync_many_kinds.sql",
         "79c19aacb46ba18ab403823340dcdd48227271934e077a49498f2115d6a732ed",
     ),
+    (
+        "0008_bookings.sql",
+        "b9704fcd891e85642151754f9610fffd3066093eb060961063952167660ba306",
+    ),
 ];
 
 #[test]

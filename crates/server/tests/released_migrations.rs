@@ -27,6 +27,10 @@ const RELEASED_SQLITE: &[(&str, &str)] = &[
         "0004_resource_shown_place.sql",
         "b7b4805b7f8d2d11aca6d09b91b0a8faefa73ac4efdb3378ee26bca9da77b10c",
     ),
+    (
+        "0005_reservations.sql",
+        "86cad880934ee3ecae3ef624e219e35e7b78aa4ea716f2d9514d7e5ec0d5abed",
+    ),
 ];
 
 /// (file under `src/storage/postgres/`, SHA-256).
@@ -46,6 +50,10 @@ const RELEASED_POSTGRES: &[(&str, &str)] = &[
     (
         "0004_resource_shown_place.sql",
         "194d3bdc49deb752e1164f91fe1ce361bb24c8c9ff882edb0959323650e5b8ff",
+    ),
+    (
+        "0005_reservations.sql",
+        "e1c912a130e849045f2b32036877530b00d5c45c06211737c09e871cdb4ec20f",
     ),
 ];
 

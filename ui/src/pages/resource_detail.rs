@@ -10,6 +10,7 @@ use sharehub_core::text::Language;
 use sharehub_core::{Resource, ResourceId};
 
 use crate::app::{use_lang, ErrorBox, ListUrl};
+use crate::booking::BookingPanel;
 use crate::format::{kind_badge_class, kind_label};
 use crate::ipc::call;
 use crate::live_bikes::{describe, use_live_bikes};
@@ -62,6 +63,7 @@ fn ResourceDetail(resource: Resource) -> impl IntoView {
     let live = use_live_bikes();
     // The small map stays put while the words follow the language and live counts.
     let spot = resource.clone();
+    let resource_id = resource.id;
     let facts = move || {
         let l = lang.get();
         let r = &resource;
@@ -104,6 +106,7 @@ fn ResourceDetail(resource: Resource) -> impl IntoView {
     };
     view! {
         {facts}
+        <BookingPanel resource_id />
         <SpotMap resource=spot />
     }
 }

@@ -127,6 +127,10 @@ pub struct Availability {
     /// The person's own bookings the calendar does not hold yet (requests and new times
     /// not answered, bookings newer than the calendar), counted as held.
     pub tentative_held: u32,
+    /// The owner's rules as the calendar holds them (`None` when not bookable): the UI's
+    /// durations and its rules list (`i18n::booking_rule_lines`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<BookingRules>,
     /// One per local day: every step from local midnight, open or not, free units and
     /// the refusal when a booking cannot start there (`booking::day_grid`).
     pub days: Vec<GridDay>,

@@ -485,6 +485,7 @@ impl Store {
             price_krw,
             as_of: self.pulled_at()?,
             tentative_held: 0,
+            rules: None,
             days: Vec::new(),
         };
         let Some((calendar, calendar_version)) = calendar else {
@@ -524,6 +525,7 @@ impl Store {
         };
         availability.slot_minutes = rules.slot_minutes;
         availability.tentative_held = holdings.tentative;
+        availability.rules = Some(rules.clone());
         let last = *dates.last().unwrap_or(&args.from);
         availability.days = day_grid(&situation, args.from, last, args.minutes, args.units);
         Ok(availability)
