@@ -62,9 +62,15 @@ with urllib.request.urlopen(request) as r:
 PY
 }
 
+# ensure_resource_availability is left out: another person's account answers 404, never 403,
+# so account ids cannot be confirmed by probing (tests/api/accounts.rs), and the stateful
+# phase registers an account and then reads it with the demo resident's token. "Created,
+# then not found" is that privacy rule working. (`--checks all` overrides the config file,
+# so it is excluded here.) The API tests check that what a person creates is theirs to read.
 run_schemathesis() {
     "$VENV/bin/schemathesis" --config-file "$ROOT/crates/server/schemathesis.toml" run "$BASE/v1/openapi.json" \
         --checks all \
+        --exclude-checks ensure_resource_availability \
         --phases coverage,fuzzing,stateful \
         --max-examples "$MAX_EXAMPLES" \
         --workers 2 \
