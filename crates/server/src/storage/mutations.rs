@@ -128,7 +128,11 @@ async fn apply_one<T: MutationTx>(
 ) -> Result<WriteResult> {
     match mutation {
         Mutation::ResourceCreate(args) => resources::create(tx, actor, args).await,
-        Mutation::ResourceUpdate(args) => resources::update(tx, actor, args, now).await,
+        Mutation::ResourceUpdate(args) => {
+            let id = args.resource.id;
+            let result = resources::update(tx, actor, args).await?;
+            reservations::keep_bookers_after_edit(tx, id, result, now).await
+        }
         Mutation::ResourceRetire(args) => resources::retire(tx, actor, args).await,
         Mutation::BookingSetRules(args) => reservations::set_rules(tx, actor, args, now).await,
         Mutation::ReservationRequest(args) => reservations::request(tx, actor, args, now).await,

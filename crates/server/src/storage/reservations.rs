@@ -62,6 +62,16 @@ pub trait ReservationStore {
     async fn calendar_feed_account(&self, token_hash: [u8; 32]) -> Result<Option<AccountId>>;
 }
 
+/// A reservation's JSON, as both backends store it.
+pub(crate) fn reservation_json(reservation: &Reservation) -> Result<String> {
+    serde_json::to_string(reservation).map_err(crate::Error::internal)
+}
+
+/// Booking rules read back from either backend.
+pub(crate) fn parse_rules(json: &str) -> Result<BookingRules> {
+    serde_json::from_str(json).map_err(crate::Error::corrupt)
+}
+
 /// How far back holds are read: the start of the oldest week a quota can look at.
 const HOLDS_LOOK_BACK: Duration = Duration::days(8);
 /// Most other resources of the same kind asked for a bumped booking's alternatives.
@@ -88,10 +98,13 @@ pub(crate) trait ReservationTx {
         after: DateTime<Utc>,
     ) -> Result<Vec<HeldSlot>>;
     /// Inserts or replaces the reservation, with its change; returns the new version.
+    /// `single_unit`: the resource has one unit (PostgreSQL's exclusion constraint covers
+    /// those bookings).
     async fn put_reservation(
         &mut self,
         stored: &StoredReservation,
         audience: &Audience,
+        single_unit: bool,
     ) -> Result<u64>;
     async fn count_no_show(&mut self, account: AccountId) -> Result<()>;
     /// People with a confirmed booking of the resource that has not ended at `now`.
@@ -143,6 +156,26 @@ pub(crate) async fn publish_to_bookers<T: BookingTx>(
     let bookers = tx.confirmed_bookers(resource.resource.id, now).await?;
     let audience = audience_of(&resource.resource).and(Audience::people(bookers));
     tx.republish_resource(resource, &audience).await
+}
+
+/// After an applied `resource.update`: a resource shown only to confirmed bookers keeps
+/// reaching the people who booked it (the plain write gives it its owner-and-staff
+/// audience). Returns the answer to give.
+pub(crate) async fn keep_bookers_after_edit<T: BookingTx>(
+    tx: &mut T,
+    resource: ResourceId,
+    result: WriteResult,
+    now: DateTime<Utc>,
+) -> Result<WriteResult> {
+    if !matches!(result, WriteResult::Applied { .. }) {
+        return Ok(result);
+    }
+    match tx.resource(resource).await? {
+        Some(stored) if is_restricted(&stored.resource) => Ok(WriteResult::Applied {
+            version: publish_to_bookers(tx, &stored, now).await?,
+        }),
+        _ => Ok(result),
+    }
 }
 
 /// The public calendar of a resource from its rules and holds at `now`.
@@ -210,6 +243,7 @@ async fn lock<T: BookingTx>(
         tx.put_reservation(
             &stored,
             &reservation_audience(&stored.reservation, &resource),
+            rules.units == 1,
         )
         .await?;
         tx.count_no_show(stored.reservation.booker_id).await?;
@@ -232,7 +266,9 @@ async fn put_and_publish<T: BookingTx>(
     now: DateTime<Utc>,
 ) -> Result<u64> {
     let audience = reservation_audience(&stored.reservation, &locked.resource);
-    let version = tx.put_reservation(&stored, &audience).await?;
+    let version = tx
+        .put_reservation(&stored, &audience, locked.rules.units == 1)
+        .await?;
     locked.holds.retain(|slot| slot.id != stored.reservation.id);
     if stored.reservation.status.holds() {
         locked.holds.push(HeldSlot::from(&stored));

@@ -6,12 +6,11 @@ use async_trait::async_trait;
 use sharehub_core::wire::{AccountId, ResourceCreateArgs, ResourceRetireArgs, ResourceUpdateArgs};
 use sharehub_core::{Resource, ResourceId, ResourceKind};
 
-use super::reservations::ReservationTx;
 use super::WriteResult;
 use crate::error::{Error, Result};
 use crate::rules::resources::{decide_create, decide_retire, decide_update};
 use crate::rules::{Actor, ResourceDecision, StoredResource};
-use crate::visibility::{is_restricted, view_for};
+use crate::visibility::view_for;
 
 /// Filters of the public listing, already checked.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -94,26 +93,14 @@ pub(crate) async fn create<T: ResourceTx>(
 }
 
 /// `resource.update`.
-pub(crate) async fn update<T: ResourceTx + ReservationTx>(
+pub(crate) async fn update<T: ResourceTx>(
     tx: &mut T,
     actor: Actor,
     args: ResourceUpdateArgs,
-    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<WriteResult> {
-    let id = args.resource.id;
-    let current = tx.resource(id).await?;
+    let current = tx.resource(args.resource.id).await?;
     let decision = decide_update(actor, args, current.as_ref());
-    let result = carry_out(tx, actor, decision, current).await?;
-    // An edit keeps the exact record with the people who booked it.
-    if let WriteResult::Applied { .. } = result {
-        if let Some(stored) = tx.resource(id).await? {
-            if is_restricted(&stored.resource) {
-                let version = super::reservations::publish_to_bookers(tx, &stored, now).await?;
-                return Ok(WriteResult::Applied { version });
-            }
-        }
-    }
-    Ok(result)
+    carry_out(tx, actor, decision, current).await
 }
 
 /// `resource.retire`.

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use deadpool_postgres::GenericClient;
-use sharehub_core::booking::{BookingCalendar, BookingRules, Reservation, ReservationId};
+use sharehub_core::booking::{BookingCalendar, BookingRules, ReservationId};
 use sharehub_core::wire::{AccountId, EntityKind};
 use sharehub_core::{GeoPoint, ResourceId, ResourceKind};
 use tokio_postgres::Row;
@@ -19,7 +19,8 @@ use crate::error::{Error, Result};
 use crate::rules::reservations::HeldSlot;
 use crate::rules::{StoredReservation, StoredResource};
 use crate::storage::reservations::{
-    calendar_entity, BookedReservation, ReservationStore, ReservationTx,
+    calendar_entity, parse_rules, reservation_json, BookedReservation, ReservationStore,
+    ReservationTx,
 };
 use crate::storage::{from_millis, from_millis_opt, millis};
 
@@ -36,10 +37,6 @@ fn read_reservation(row: &Row) -> Result<StoredReservation> {
     })
 }
 
-fn parse_rules(json: &str) -> Result<BookingRules> {
-    serde_json::from_str(json).map_err(Error::corrupt)
-}
-
 async fn rules_in(
     client: &impl GenericClient,
     resource: ResourceId,
@@ -52,10 +49,6 @@ async fn rules_in(
         .await?
         .map(|row| parse_rules(row.try_get(0)?))
         .transpose()
-}
-
-fn reservation_json(reservation: &Reservation) -> Result<String> {
-    serde_json::to_string(reservation).map_err(Error::internal)
 }
 
 impl ReservationTx for PgTx<'_> {
@@ -144,6 +137,7 @@ impl ReservationTx for PgTx<'_> {
         &mut self,
         stored: &StoredReservation,
         audience: &Audience,
+        single_unit: bool,
     ) -> Result<u64> {
         self.lock_change_log().await?;
         let reservation = &stored.reservation;
@@ -157,16 +151,6 @@ impl ReservationTx for PgTx<'_> {
             Some(&body),
         )
         .await?;
-        let single_unit: bool = self
-            .tx
-            .query_opt(
-                "SELECT rules FROM booking_rules WHERE resource_id = $1",
-                &[&reservation.resource_id.0],
-            )
-            .await?
-            .map(|row| parse_rules(row.try_get(0)?))
-            .transpose()?
-            .is_none_or(|rules| rules.units == 1);
         self.tx
             .execute(
                 "INSERT INTO reservation (id, resource_id, booker_id, organisation_id, starts_at,

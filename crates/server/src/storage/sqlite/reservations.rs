@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use sharehub_core::booking::{BookingCalendar, BookingRules, Reservation, ReservationId};
+use sharehub_core::booking::{BookingCalendar, BookingRules, ReservationId};
 use sharehub_core::wire::AccountId;
 use sharehub_core::{GeoPoint, ResourceId, ResourceKind};
 use uuid::Uuid;
@@ -18,7 +18,8 @@ use crate::error::{Error, Result};
 use crate::rules::reservations::HeldSlot;
 use crate::rules::{StoredReservation, StoredResource};
 use crate::storage::reservations::{
-    calendar_entity, BookedReservation, ReservationStore, ReservationTx,
+    calendar_entity, parse_rules, reservation_json, BookedReservation, ReservationStore,
+    ReservationTx,
 };
 use crate::storage::{from_millis, from_millis_opt, millis};
 
@@ -40,9 +41,7 @@ pub(super) fn rules_in(conn: &Connection, resource: ResourceId) -> Result<Option
         .prepare_cached("SELECT rules FROM booking_rules WHERE resource_id = ?1")?
         .query_row([resource.to_string()], |row| row.get(0))
         .optional()?;
-    rules
-        .map(|rules| serde_json::from_str(&rules).map_err(Error::corrupt))
-        .transpose()
+    rules.map(|rules| parse_rules(&rules)).transpose()
 }
 
 fn reservation_in(conn: &Connection, id: ReservationId) -> Result<Option<StoredReservation>> {
@@ -85,10 +84,6 @@ pub(super) fn holds_in(
         Ok(read_held(row))
     })?;
     rows.map(|row| row?).collect()
-}
-
-fn reservation_json(reservation: &Reservation) -> Result<String> {
-    serde_json::to_string(reservation).map_err(Error::internal)
 }
 
 impl ReservationTx for SqliteTx<'_> {
@@ -137,6 +132,7 @@ impl ReservationTx for SqliteTx<'_> {
         &mut self,
         stored: &StoredReservation,
         audience: &Audience,
+        _single_unit: bool,
     ) -> Result<u64> {
         let reservation = &stored.reservation;
         let id = reservation.id.to_string();
