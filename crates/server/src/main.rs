@@ -50,6 +50,11 @@ struct Args {
     /// Load demo data at start (idempotent).
     #[arg(long, env = "SHAREHUB_SEED")]
     seed: Option<Seed>,
+    /// Allow `--seed demo` on an address other machines can reach. The demo accounts'
+    /// passwords (the admin's included) are published in the README, so without this flag
+    /// the server refuses to load them unless it listens on loopback only.
+    #[arg(long, env = "SHAREHUB_ALLOW_DEMO_ON_NETWORK")]
+    allow_demo_on_network: bool,
     /// A demo data file (sharehub_core::demo::DemoFile JSON) instead of the built-in
     /// assets/demo/seoul.json.
     #[arg(long, env = "SHAREHUB_DEMO_FILE")]
@@ -156,6 +161,24 @@ async fn shutdown_signal() {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
+    if args.seed == Some(Seed::Demo) {
+        if args.listen.ip().is_loopback() {
+            tracing::info!(listen = %args.listen, "demo accounts enabled: loopback only");
+        } else if args.allow_demo_on_network {
+            tracing::warn!(
+                listen = %args.listen,
+                "demo accounts with published passwords (an admin among them) are reachable \
+                 from the network (--allow-demo-on-network)"
+            );
+        } else {
+            bail!(
+                "--seed demo creates accounts whose passwords are published (an admin among \
+                 them), so it is refused on {listen}, which other machines can reach: listen on \
+                 127.0.0.1 or [::1], or add --allow-demo-on-network for a throwaway server",
+                listen = args.listen
+            );
+        }
+    }
     let choice = match &args.database_url {
         Some(url) => {
             if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {

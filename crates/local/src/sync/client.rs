@@ -35,6 +35,36 @@ impl std::fmt::Debug for SessionToken {
     }
 }
 
+/// Checks a server address: `Ok(true)` for a server on this machine (plain `http://` is
+/// allowed there), `Ok(false)` for an `https://` server elsewhere; anything else is refused.
+pub fn server_address_checked(base: &str) -> Result<bool> {
+    let invalid = |problem: String| Error::Invalid {
+        field: "server address".into(),
+        problem,
+    };
+    let url = reqwest::Url::parse(base.trim())
+        .map_err(|e| invalid(format!("{base:?} is not a web address ({e})")))?;
+    let on_this_machine = match url.host() {
+        Some(url::Host::Domain(name)) => {
+            let name = name.to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => return Err(invalid(format!("{base:?} names no server"))),
+    };
+    match url.scheme() {
+        "https" => Ok(on_this_machine),
+        "http" if on_this_machine => Ok(true),
+        "http" => Err(invalid(format!(
+            "{base:?} is not encrypted: use https:// for a server on another machine"
+        ))),
+        other => Err(invalid(format!(
+            "{base:?} starts with {other}://; use https://"
+        ))),
+    }
+}
+
 /// Talks to one Share Hub server.
 #[derive(Debug, Clone)]
 pub struct ApiClient {
@@ -48,19 +78,30 @@ pub struct ApiClient {
 impl ApiClient {
     /// A client for the server at `base` (e.g. `https://hub.example.kr`), with connect and
     /// request timeouts so a dead network fails instead of hanging.
+    ///
+    /// A server on this machine (`localhost`, `127.0.0.1`, `[::1]`) is reached directly,
+    /// never through a proxy from `HTTP_PROXY`/`HTTPS_PROXY`; any other server must be
+    /// `https://`, so a password or token never crosses a network in the clear.
     pub fn new(base: &str) -> Result<ApiClient> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
+        let on_this_machine = server_address_checked(base)?;
+        let builder = || {
+            let builder = reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .user_agent(concat!("sharehub-local/", env!("CARGO_PKG_VERSION")));
+            if on_this_machine {
+                builder.no_proxy()
+            } else {
+                builder
+            }
+        };
+        let http = builder()
             .timeout(Duration::from_secs(60))
-            .user_agent(concat!("sharehub-local/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Offline {
                 detail: format!("cannot set up HTTPS: {e}"),
             })?;
-        let streaming = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
+        let streaming = builder()
             .read_timeout(Duration::from_secs(45))
-            .user_agent(concat!("sharehub-local/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Offline {
                 detail: format!("cannot set up HTTPS: {e}"),
@@ -260,7 +301,33 @@ fn transport(error: reqwest::Error) -> Error {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_event_line;
+    use super::{parse_event_line, server_address_checked};
+
+    #[test]
+    fn server_addresses_table() {
+        #[rustfmt::skip]
+        let cases: [(&str, Option<bool>); 12] = [
+            ("http://127.0.0.1:8080", Some(true)),
+            ("http://localhost:8080/", Some(true)),
+            ("http://LOCALHOST", Some(true)),
+            ("http://app.localhost", Some(true)),
+            ("http://[::1]:8080", Some(true)),
+            ("http://127.9.9.9", Some(true)),
+            ("https://hub.example.kr", Some(false)),
+            ("https://127.0.0.1", Some(true)),
+            ("http://hub.example.kr", None),
+            ("http://192.168.0.10:8080", None),
+            ("ftp://hub.example.kr", None),
+            ("hub.example.kr", None),
+        ];
+        for (base, expected) in cases {
+            let got = server_address_checked(base);
+            assert_eq!(got.as_ref().ok().copied(), expected, "{base}: {got:?}");
+            if let Err(e) = got {
+                assert!(e.to_string().starts_with("invalid server address"), "{e}");
+            }
+        }
+    }
 
     #[test]
     fn event_lines_table() {

@@ -134,6 +134,27 @@ fn binary() -> Command {
 }
 
 #[test]
+fn demo_accounts_are_refused_on_a_network_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("hub.db");
+    for listen in ["0.0.0.0:0", "[::]:0", "192.0.2.1:0"] {
+        let output = binary()
+            .args(["--seed", "demo", "--listen", listen, "--data"])
+            .arg(&data)
+            .env_remove("SHAREHUB_ALLOW_DEMO_ON_NETWORK")
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{listen}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("--seed demo") && stderr.contains("--allow-demo-on-network"),
+            "{listen}: {stderr}"
+        );
+        assert!(!data.exists(), "refused before any database is made");
+    }
+}
+
+#[test]
 fn a_bad_database_url_or_unwritable_data_path_exits_with_a_clear_error() {
     let output = binary()
         .args(["--database-url", "mysql://nope", "--listen", "127.0.0.1:0"])
